@@ -1,0 +1,154 @@
+"""Builds the evidenced NetworkX graph: reference nodes from the ontology, then the nodes
+and edges the loaders extract, merged across documents with evidence accumulated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from .ontology import Ontology
+from .schema import (
+    BROADER,
+    DIRECTED_RELATIONS,
+    HANDLES,
+    INSTITUTION,
+    IS_KIND,
+    KIND,
+    LOCATED_IN,
+    PART_OF,
+    PROGRAMME,
+    REGION,
+    TOPIC,
+    node_id,
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact is stated: a span of a document's normalised text."""
+
+    doc: str
+    start: int
+    end: int
+    quote: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"doc": self.doc, "start": self.start, "end": self.end, "quote": self.quote}
+
+
+class GraphBuilder:
+    """Accumulates nodes and edges into a ``MultiDiGraph`` keyed by relationship type."""
+
+    def __init__(self, onto: Ontology) -> None:
+        self.onto = onto
+        self.g = nx.MultiDiGraph()
+        self._add_reference()
+
+    # ---------------------------------------------------------------- reference data
+    def _add_reference(self) -> None:
+        o = self.onto
+        for r in o.regions.values():
+            self.g.add_node(node_id(REGION, r.name), label=REGION, name=r.name, level=r.level,
+                            code=r.code, source=r.source, evidence=[])
+        for r in o.regions.values():
+            if r.parent:
+                self._structural(node_id(REGION, r.name), node_id(REGION, r.parent), PART_OF,
+                                 source=r.source)
+        for t in o.topics.values():
+            self.g.add_node(node_id(TOPIC, t.name), label=TOPIC, name=t.name,
+                            aliases=sorted(t.aliases), source=o.sources["topics"], evidence=[])
+        for k in o.kinds.values():
+            self.g.add_node(node_id(KIND, k.name), label=KIND, name=k.name, category=k.category,
+                            aliases=sorted({*k.aliases, *k.former_names}),
+                            former_names=sorted(k.former_names),
+                            per_prefecture=k.per_prefecture,
+                            source=k.per_prefecture_source or "shienmap ontology (kinds.toml)",
+                            evidence=[])
+        for k in o.kinds.values():
+            if k.parent:
+                self._structural(node_id(KIND, k.name), node_id(KIND, k.parent), BROADER,
+                                 source="shienmap ontology (kinds.toml)")
+            for t in k.topics:
+                self._structural(node_id(KIND, k.name), node_id(TOPIC, t), HANDLES,
+                                 source=k.topics_source)
+
+    def _structural(self, u: str, v: str, rtype: str, **props: Any) -> None:
+        if not self.g.has_edge(u, v, key=rtype):
+            self.g.add_edge(u, v, key=rtype, type=rtype, evidence=[], **props)
+
+    # ---------------------------------------------------------------- nodes
+    def institution(self, name: str, kind: str, region: str | None,
+                    evidence: Evidence | None = None, alias: str | None = None) -> str:
+        """Ensure an institution node (with its kind and region edges); return its id."""
+        nid = node_id(INSTITUTION, name)
+        if nid not in self.g:
+            known = self.onto.institution(name)
+            inst = self.onto.instances.get(name)
+            region = region or (known.region if known else None) or (inst[1] if inst else None)
+            props: dict[str, Any] = {
+                "label": INSTITUTION, "name": name, "type": kind,
+                "region": node_id(REGION, region) if region else None,
+                "aliases": sorted(known.aliases) if known else [], "evidence": [],
+            }
+            if inst:
+                props["source"] = self.onto.kinds[inst[0]].per_prefecture_source
+            elif known and known.region_source:
+                props["source"] = known.region_source
+            self.g.add_node(nid, **props)
+            self._structural(nid, node_id(KIND, kind), IS_KIND,
+                             source=props.get("source", "extracted"))
+            if region:
+                self._structural(nid, node_id(REGION, region), LOCATED_IN,
+                                 source=props.get("source", "extracted"))
+            if known:
+                for t in known.topics:
+                    self._structural(nid, node_id(TOPIC, t), HANDLES, source=known.topics_source)
+        node = self.g.nodes[nid]
+        if alias and alias != name and alias not in node["aliases"]:
+            node["aliases"] = sorted([*node["aliases"], alias])
+        if evidence is not None:
+            _add_evidence(node["evidence"], evidence)
+        return nid
+
+    def mention_node(self, label: str, name: str, evidence: Evidence) -> str:
+        """Record evidence on a kind, region or topic node; create a programme node."""
+        nid = node_id(label, name)
+        if nid not in self.g:
+            if label != PROGRAMME:
+                raise KeyError(f"unknown {label}: {name}")
+            known = self.onto.programme(name)
+            self.g.add_node(nid, label=PROGRAMME, name=name,
+                            aliases=sorted(known.aliases) if known else [], evidence=[])
+        _add_evidence(self.g.nodes[nid]["evidence"], evidence)
+        return nid
+
+    # ---------------------------------------------------------------- edges
+    def relation(self, u: str, v: str, rtype: str, evidence: Evidence, **props: Any) -> None:
+        """Add or merge an extracted edge; undirected types are stored once per pair."""
+        if rtype not in DIRECTED_RELATIONS and v < u:
+            u, v = v, u
+        if u == v:
+            return
+        if not self.g.has_edge(u, v, key=rtype):
+            self.g.add_edge(u, v, key=rtype, type=rtype, evidence=[], topics=[])
+        data = self.g.edges[u, v, rtype]
+        _add_evidence(data["evidence"], evidence)
+        for k, val in props.items():
+            if val is None:
+                continue
+            if k == "topics":
+                data["topics"] = sorted({*data["topics"], *val})
+            elif k == "region":
+                regions = set(data.get("regions", [])) | {val}
+                data["regions"] = sorted(regions)
+            else:
+                data[k] = val
+
+
+def _add_evidence(items: list[dict[str, Any]], ev: Evidence) -> None:
+    d = ev.as_dict()
+    if d not in items:
+        items.append(d)
+        items.sort(key=lambda e: (e["doc"], e["start"], e["end"]))

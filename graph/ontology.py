@@ -1,0 +1,317 @@
+"""The ontology: institution kinds, named institutions, regions, topics, programmes and
+relation triggers, loaded from the reviewed TOML files in ``graph/data`` and validated once.
+
+Adding a kind of institution, an alias or a trigger word is a data change, not a code change.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .schema import CATEGORIES, fold
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+class OntologyError(ValueError):
+    """The ontology data is inconsistent (unknown parent, category, topic, region ...)."""
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    level: str  # 全国 / 地方 / 都道府県 / 市区町村
+    parent: str | None = None
+    code: str | None = None
+    stem: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    category: str
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
+    heads: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+    per_prefecture: bool = False
+    per_prefecture_source: str = ""
+    instance_names: dict[str, str] = field(default_factory=dict)
+    extra_instances: tuple[tuple[str, str], ...] = ()  # (name, region)
+    topics: tuple[str, ...] = ()
+    topics_source: str = ""
+
+
+@dataclass(frozen=True)
+class KnownInstitution:
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    region: str | None = None
+    region_source: str = ""
+    topics: tuple[str, ...] = ()
+    topics_source: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Programme:
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    type: str
+    directed: bool
+    triggers: tuple[str, ...]
+    passive: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class Ontology:
+    """All reference knowledge, with lookup indexes keyed by :func:`fold`."""
+
+    regions: dict[str, Region]
+    kinds: dict[str, Kind]
+    institutions: dict[str, KnownInstitution]
+    topics: dict[str, Topic]
+    programmes: dict[str, Programme]
+    relations: dict[str, RelationSpec]
+    mutual_markers: tuple[str, ...]
+    planned_markers: tuple[str, ...]
+    programme_quoted_suffixes: tuple[str, ...]
+    sources: dict[str, str]
+    region_keys: dict[str, str] = field(default_factory=dict)
+    kind_keys: dict[str, str] = field(default_factory=dict)
+    institution_keys: dict[str, str] = field(default_factory=dict)
+    topic_keys: dict[str, str] = field(default_factory=dict)
+    programme_keys: dict[str, str] = field(default_factory=dict)
+    instances: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (kind, region)
+
+    # ------------------------------------------------------------------ regions
+    def region(self, text: str) -> Region | None:
+        """The region a name or stem means (栃木県, 栃木, 名古屋市), or None."""
+        name = self.region_keys.get(fold(text))
+        return self.regions[name] if name else None
+
+    def prefecture_of(self, region: str | None) -> str | None:
+        """The prefecture a region lies in (itself for a prefecture), or None."""
+        while region:
+            r = self.regions.get(region)
+            if r is None:
+                return None
+            if r.level == "都道府県":
+                return r.name
+            region = r.parent
+        return None
+
+    def region_chain(self, region: str | None) -> list[str]:
+        """The region and every region containing it, innermost first."""
+        chain: list[str] = []
+        while region and region in self.regions:
+            chain.append(region)
+            region = self.regions[region].parent
+        return chain
+
+    # ------------------------------------------------------------------ kinds
+    def kind(self, text: str) -> Kind | None:
+        name = self.kind_keys.get(fold(text))
+        return self.kinds[name] if name else None
+
+    def kind_ancestors(self, kind: str) -> list[str]:
+        """The kind and its broader kinds, narrowest first."""
+        chain: list[str] = []
+        while kind and kind in self.kinds and kind not in chain:
+            chain.append(kind)
+            kind = self.kinds[kind].parent or ""
+        return chain
+
+    def instance_name(self, kind: str, region: str | None) -> str | None:
+        """Name of the concrete institution of a per-prefecture kind in a region.
+
+        A municipality with its own instance (横浜市信用保証協会) gets it; otherwise the
+        prefecture's instance. None when the kind is not per-prefecture or the region unknown.
+        """
+        k = self.kinds.get(kind)
+        if k is None or region is None:
+            return None
+        for name, inst_region in k.extra_instances:
+            if inst_region == region:
+                return name
+        pref = self.prefecture_of(region)
+        if not k.per_prefecture or pref is None:
+            return None
+        return k.instance_names.get(pref, f"{pref}{k.name}")
+
+    # ------------------------------------------------------------------ others
+    def institution(self, text: str) -> KnownInstitution | None:
+        name = self.institution_keys.get(fold(text))
+        return self.institutions[name] if name else None
+
+    def topic(self, text: str) -> Topic | None:
+        name = self.topic_keys.get(fold(text))
+        return self.topics[name] if name else None
+
+    def programme(self, text: str) -> Programme | None:
+        name = self.programme_keys.get(fold(text))
+        return self.programmes[name] if name else None
+
+
+def _tuple(value: object) -> tuple[str, ...]:
+    return tuple(value or ())  # type: ignore[arg-type]
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise OntologyError(f"{path.name}: {exc}") from exc
+
+
+def _regions(data: dict) -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    nat = data["national"]["name"]
+    regions[nat] = Region(nat, "全国", source=data["source_blocks"])
+    for b in data["block"]:
+        regions[b["name"]] = Region(b["name"], "地方", parent=nat, source=data["source_blocks"])
+    for p in data["prefecture"]:
+        regions[p["name"]] = Region(
+            p["name"], "都道府県", parent=p["block"], code=p["code"], stem=p["stem"],
+            source=data["source_prefectures"],
+        )
+    for m in data["municipality"]:
+        regions[m["name"]] = Region(
+            m["name"], "市区町村", parent=m["prefecture"], stem=m.get("stem"),
+            source=data["source_municipalities"],
+        )
+    return regions
+
+
+def _add_key(index: dict[str, str], key: str, name: str, what: str) -> None:
+    k = fold(key)
+    if k in index and index[k] != name:
+        raise OntologyError(f"{what} alias {key!r} names both {index[k]!r} and {name!r}")
+    index[k] = name
+
+
+def load_ontology(data_dir: Path | None = None) -> Ontology:
+    """Load and validate the ontology from ``data_dir`` (default: the shipped data)."""
+    d = data_dir or DATA_DIR
+    reg = _read(d / "regions.toml")
+    kin = _read(d / "kinds.toml")
+    ins = _read(d / "institutions.toml")
+    top = _read(d / "topics.toml")
+    pro = _read(d / "programmes.toml")
+    rel = _read(d / "relations.toml")
+
+    regions = _regions(reg)
+    kinds = {
+        k["name"]: Kind(
+            name=k["name"], category=k["category"], parent=k.get("parent"),
+            aliases=_tuple(k.get("aliases")), former_names=_tuple(k.get("former_names")),
+            heads=_tuple(k.get("heads")), suffixes=_tuple(k.get("suffixes")),
+            per_prefecture=bool(k.get("per_prefecture", False)),
+            per_prefecture_source=k.get("per_prefecture_source", ""),
+            instance_names=dict(k.get("instance_names", {})),
+            extra_instances=tuple((e["name"], e["region"]) for e in k.get("extra_instances", [])),
+            topics=_tuple(k.get("topics")), topics_source=k.get("topics_source", ""),
+        )
+        for k in kin["kind"]
+    }
+    institutions = {
+        i["name"]: KnownInstitution(
+            name=i["name"], type=i["type"], aliases=_tuple(i.get("aliases")),
+            region=i.get("region"), region_source=i.get("region_source", ""),
+            topics=_tuple(i.get("topics")), topics_source=i.get("topics_source", ""),
+        )
+        for i in ins["institution"]
+    }
+    topics = {t["name"]: Topic(t["name"], _tuple(t.get("aliases"))) for t in top["topic"]}
+    programmes = {p["name"]: Programme(p["name"], _tuple(p.get("aliases"))) for p in pro["programme"]}
+    relations = {
+        r["type"]: RelationSpec(r["type"], bool(r["directed"]), _tuple(r["triggers"]),
+                                _tuple(r.get("passive")))
+        for r in rel["relation"]
+    }
+    onto = Ontology(
+        regions=regions, kinds=kinds, institutions=institutions, topics=topics,
+        programmes=programmes, relations=relations,
+        mutual_markers=_tuple(rel.get("mutual_markers")),
+        planned_markers=_tuple(rel.get("planned_markers")),
+        programme_quoted_suffixes=_tuple(pro.get("quoted_suffixes")),
+        sources={"topics": top.get("source", "")},
+    )
+    _index(onto)
+    _validate(onto)
+    return onto
+
+
+def _index(o: Ontology) -> None:
+    for r in o.regions.values():
+        _add_key(o.region_keys, r.name, r.name, "region")
+        if r.level == "都道府県" and r.stem:
+            _add_key(o.region_keys, r.stem, r.name, "region")
+    for k in o.kinds.values():
+        for a in (k.name, *k.aliases, *k.former_names):
+            _add_key(o.kind_keys, a, k.name, "kind")
+        for pref in (r.name for r in o.regions.values() if r.level == "都道府県"):
+            name = o.instance_name(k.name, pref)
+            if name:
+                o.instances[name] = (k.name, pref)
+        for name, region in k.extra_instances:
+            o.instances[name] = (k.name, region)
+    for i in o.institutions.values():
+        for a in (i.name, *i.aliases):
+            _add_key(o.institution_keys, a, i.name, "institution")
+    for t in o.topics.values():
+        for a in (t.name, *t.aliases):
+            _add_key(o.topic_keys, a, t.name, "topic")
+    for p in o.programmes.values():
+        for a in (p.name, *p.aliases):
+            _add_key(o.programme_keys, a, p.name, "programme")
+
+
+def _validate(o: Ontology) -> None:
+    problems: list[str] = []
+    for r in o.regions.values():
+        if r.parent and r.parent not in o.regions:
+            problems.append(f"region {r.name}: unknown parent {r.parent}")
+    for k in o.kinds.values():
+        if k.category not in CATEGORIES:
+            problems.append(f"kind {k.name}: unknown category {k.category}")
+        if k.parent and k.parent not in o.kinds:
+            problems.append(f"kind {k.name}: unknown parent {k.parent}")
+        if k.per_prefecture and not k.per_prefecture_source:
+            problems.append(f"kind {k.name}: per_prefecture without a source")
+        problems += [f"kind {k.name}: unknown topic {t}" for t in k.topics if t not in o.topics]
+        if k.topics and not k.topics_source:
+            problems.append(f"kind {k.name}: topics without a source")
+        problems += [f"kind {k.name}: unknown region {r}" for _, r in k.extra_instances
+                     if r not in o.regions]
+    for i in o.institutions.values():
+        if i.type not in o.kinds:
+            problems.append(f"institution {i.name}: unknown type {i.type}")
+        if i.region and i.region not in o.regions:
+            problems.append(f"institution {i.name}: unknown region {i.region}")
+        problems += [f"institution {i.name}: unknown topic {t}" for t in i.topics
+                     if t not in o.topics]
+    if problems:
+        raise OntologyError("; ".join(problems))
+
+
+@cache
+def default_ontology() -> Ontology:
+    """The shipped ontology, loaded once per process."""
+    return load_ontology()

@@ -1,0 +1,130 @@
+"""Stage 2, normalise: raw text -> the normalised text that evidence offsets point into.
+
+Reads ``RawDocument.text``; returns a string. The function is pure and deterministic, so the
+same raw text always gives the same normalised text and evidence offsets stay reproducible
+(``normalise_text(read_document(p).text)[start:end] == quote``).
+
+Repairs, in order:
+1. NFKC, plus the CJK Radicals Supplement code points NFKC leaves alone (⺠ -> 民);
+   private-use and bullet glyphs of PDF dumps become ``・``.
+2. Letter-spaced CJK in tables (``北 海 道 10`` -> ``北海道 10``).
+3. Page furniture: page numbers alone on a line, rule lines.
+4. Vertical text laid out one character per line is joined into one line.
+5. Sentences broken across lines (with at most one blank line between) are joined.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CJK Radicals Supplement (U+2E80-U+2EFF) has no NFKC mapping except two code points;
+# PDF extractors emit these for ordinary kanji. Map the ones that stand for common kanji.
+_RADICALS = str.maketrans({
+    "⺠": "民", "⻑": "長", "⻘": "青", "⻄": "西", "⻩": "黄", "⻤": "鬼", "⻝": "食",
+    "⻭": "歯", "⻯": "竜", "⺟": "母", "⺤": "爫", "⺦": "丬", "⺮": "竹", "⻋": "车",
+    "⻎": "辶", "⻖": "阝", "⺅": "亻", "⺡": "氵", "⺘": "扌", "⺗": "心", "⺩": "王",
+    "⺯": "糸", "⻆": "角", "⻒": "镸", "⻣": "骨", "⻨": "麦", "⻫": "斉", "⻮": "歯",
+    "⻱": "亀", "⻳": "亀", "⼀": "一",
+})
+_BULLETS = "⚫●•◆◇■□▪▶►➢➤✓✔❖"
+_SENTENCE_END = "。！？!?"
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆ヶ"
+_LETTER_SPACED = re.compile(rf"(?<![^\s])[{_CJK}](?: +[{_CJK}](?![^\s]))+")
+_PAGE_FURNITURE = re.compile(r"^\s*(?:\d{1,3}|[-―ー─_=・.]{3,}|-\s*\d+\s*-|\d+\s*/\s*\d+)\s*$")
+_START_MARKER = re.compile(
+    r"^\s*(?:[・※【〔<＜(（\[「『]|[0-9]{1,2}[.．、)）]|[0-9]{1,2}\s|[①-⑳➀-➉❶-❿]|[イロハニホヘトチリヌ][)）]"
+    r"|第[0-9一二三四五六七八九十]+[部章節条]|[-*] )"
+)
+_URL_OR_ASCII_END = re.compile(r"(?:https?://\S+|[A-Za-z0-9/._-])$")
+_JOIN_MIN_LENGTH = 20
+
+
+def normalise_text(raw: str) -> str:
+    """Return the normalised text of a document's raw text (see module docstring)."""
+    text = unicodedata.normalize("NFKC", raw).translate(_RADICALS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
+    text = "".join(_clean_char(ch) for ch in text)
+    lines = [_collapse_letter_spacing(line.rstrip()) for line in text.split("\n")]
+    lines = ["" if _PAGE_FURNITURE.match(line) else line for line in lines]
+    lines = _join_vertical(lines)
+    lines = _join_wrapped(lines)
+    out = "\n".join(lines)
+    out = re.sub(r"\n{3,}", "\n\n", out)
+    return out.strip("\n") + "\n"
+
+
+def _clean_char(ch: str) -> str:
+    if "\ue000" <= ch <= "\uf8ff" or ch in _BULLETS:
+        return "・"
+    if ch in "\u200b\u200c\u200d\ufeff\u00ad":
+        return ""
+    if ch == "\t" or ch == "\u3000":
+        return " "
+    return ch
+
+
+def _collapse_letter_spacing(line: str) -> str:
+    """``北 海 道 10 山 梨 県 7`` -> ``北海道 10 山梨県 7`` (runs of single CJK characters)."""
+    return _LETTER_SPACED.sub(lambda m: re.sub(r" +", "", m.group(0)), line)
+
+
+def _is_single_char(line: str) -> bool:
+    s = line.strip()
+    return len(s) == 1 and not s.isdigit()
+
+
+def _join_vertical(lines: list[str]) -> list[str]:
+    """Join runs of three or more one-character lines (vertical text) into one line."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _is_single_char(lines[j]):
+            j += 1
+        if j - i >= 3:
+            out.append("".join(s.strip() for s in lines[i:j]))
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def _table_like(line: str) -> bool:
+    return "。" not in line and len(line.split()) >= 4
+
+
+def _joinable(prev: str, nxt: str) -> bool:
+    p, n = prev.strip(), nxt.strip()
+    if len(p) < _JOIN_MIN_LENGTH or not n:
+        return False
+    if p[-1] in _SENTENCE_END or p.endswith((":", ":", "」", "』")) and p[-2:-1] in _SENTENCE_END:
+        return False
+    if p[-1] in _SENTENCE_END + "::":
+        return False
+    if _START_MARKER.match(nxt) or n[0] == "・":
+        return False
+    if _table_like(p) or _table_like(n):
+        return False
+    return not _URL_OR_ASCII_END.search(p) or n[0].isascii()
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Join a line broken at the page width with its continuation (one blank line allowed)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        cur = lines[i]
+        i += 1
+        while True:
+            k = i
+            if k < len(lines) and not lines[k].strip():
+                k += 1  # one blank line between the halves is allowed
+            if k < len(lines) and cur.strip() and _joinable(cur, lines[k]):
+                cur = cur.rstrip() + lines[k].strip()
+                i = k + 1
+            else:
+                break
+        out.append(cur)
+    return out

@@ -1,0 +1,274 @@
+"""The loader pipeline, top to bottom:
+
+    read -> normalise -> segment -> mentions -> context -> relate (+ tables/lists) -> graph
+
+:func:`extract_text` runs the text stages on one document and returns what it states;
+:func:`build_graph` reads many documents and merges their facts into one graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from shienmap.graph.builder import Evidence, GraphBuilder
+from shienmap.graph.ontology import Ontology, default_ontology
+from shienmap.graph.schema import (
+    COLLABORATION,
+    DIRECTED_RELATIONS,
+    INSTITUTION,
+    KIND,
+    PROGRAMME,
+    REGION,
+    TAKES_PART,
+    TOPIC,
+    node_id,
+)
+
+from .context import DocumentContext
+from .mentions import Mention, finder_for
+from .normalise import normalise_text
+from .read import DocumentError, RawDocument, find_documents, read_document
+from .relations import Relation, RelationExtractor
+from .segment import Segment, segment
+from .tables import CountTable, find_count_tables, footnote_marker, labelled_lists
+
+_AUTHOR_LINES = 12
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A relation between two parties, with the sentence that states it."""
+
+    relation: Relation
+    evidence: tuple[Evidence, ...]
+    topics: tuple[str, ...] = ()
+    region: str | None = None
+    count: int | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A party that runs, hosts or joins a programme."""
+
+    party: Mention
+    programme: str
+    role: str
+    evidence: Evidence
+    region: str | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything one document states: mentions, relations, memberships, count tables."""
+
+    doc: str
+    text: str
+    mentions: list[tuple[Mention, Evidence]] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    tables: list[CountTable] = field(default_factory=list)
+    sentences: int = 0
+
+
+def extract_text(doc: str, text: str, onto: Ontology | None = None) -> Extraction:
+    """Run segment -> mentions -> context -> relate on a normalised text."""
+    onto = onto or default_ontology()
+    finder = finder_for(onto)
+    relater = RelationExtractor(onto)
+    ctx = DocumentContext(onto)
+    out = Extraction(doc, text)
+    segments = list(segment(text))
+    out.sentences = len(segments)
+    pending_notes: dict[str, tuple[str, Evidence, Mention | None]] = {}
+    for n, seg in enumerate(segments):
+        ev = Evidence(doc, seg.start, seg.end, seg.text)
+        found = finder.find(seg.text)
+        if n < _AUTHOR_LINES:
+            ctx.note_author(found)
+        if seg.is_heading:
+            ctx.start_section(found)
+        res = ctx.resolve(seg.text, found, text.rfind("\n", 0, seg.start) + 1)
+        out.mentions += [(m, ev) for m in res.mentions if m.is_party or m.label in (
+            REGION, TOPIC, PROGRAMME)]
+        rels = relater.extract(seg.text, res)
+        out.facts += _facts(rels, ev, res.topics, res.region)
+        _lists(seg, res, ev, out, relater, ctx)
+        marker = footnote_marker(seg.text)
+        if marker and seg.text.startswith(marker):
+            _footnote_list(marker, res.mentions, ev, pending_notes, out)
+        elif marker:
+            trig = relater.triggers(seg.text, res.mentions)
+            if trig:
+                subj = ctx.author if ctx.author is not None else res.subject
+                pending_notes[marker] = (trig[-1].type, ev, subj)
+    triggers = {w: t for w, (t, _p) in relater.words.items()}
+    out.tables = find_count_tables(segments, finder, onto, triggers)
+    return out
+
+
+def _facts(rels: list[Relation], ev: Evidence, topics: tuple[str, ...],
+           region: str | None) -> list[Fact]:
+    specific = {frozenset((r.source.name, r.target.name)) for r in rels
+                if r.type != COLLABORATION}
+    return [Fact(r, (ev,), topics, region) for r in rels
+            if r.type != COLLABORATION or frozenset((r.source.name, r.target.name)) not in specific]
+
+
+def _lists(seg: Segment, res, ev: Evidence, out: Extraction, relater: RelationExtractor,
+           ctx: DocumentContext) -> None:
+    """Labelled member lists: a relation among the members, or membership of the programme."""
+    for lst in labelled_lists(seg.text, res.mentions):
+        trig = relater.triggers(lst.label, [])
+        members = list({m.name: m for m in lst.mentions}.values())
+        if trig and trig[0].type not in DIRECTED_RELATIONS:
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    out.facts.append(Fact(Relation(trig[0].type, a, b, trig[0].word), (ev,),
+                                          res.topics, res.region))
+        elif res.programme:
+            out.memberships += [Membership(m, res.programme, lst.label, ev, res.region)
+                                for m in members]
+
+
+def _footnote_list(marker: str, mentions: list[Mention], ev: Evidence,
+                   pending: dict[str, tuple[str, Evidence, Mention | None]],
+                   out: Extraction) -> None:
+    """"(※) A、B、C" completing an earlier sentence "…と人事交流等 (※)"."""
+    if marker not in pending:
+        return
+    rtype, first_ev, agent = pending.pop(marker)
+    listed = [m for m in mentions if m.is_party and m.label == INSTITUTION]
+    if agent is None or len(listed) < 2:
+        return
+    for m in listed:
+        if m.name == agent.name:
+            continue
+        rel = Relation(rtype, m, agent, "(※)")
+        out.facts.append(Fact(rel, (ev, first_ev)))
+
+
+# ---------------------------------------------------------------- graph assembly
+
+
+def _party_node(b: GraphBuilder, m: Mention, ev: Evidence) -> str:
+    if m.label == INSTITUTION:
+        alias = m.surface if m.surface not in (m.name,) and len(m.surface) > 3 else None
+        return b.institution(m.name, m.kind or "金融機関", m.region, ev, alias=alias)
+    return b.mention_node(KIND, m.name, ev)
+
+
+def add_extraction(b: GraphBuilder, ext: Extraction) -> None:
+    """Merge one document's extraction into the graph."""
+    onto = b.onto
+    for m, ev in ext.mentions:
+        if m.is_party:
+            _party_node(b, m, ev)
+        else:
+            b.mention_node(m.label, m.name, ev)
+    for f in ext.facts:
+        u = _party_node(b, f.relation.source, f.evidence[0])
+        v = _party_node(b, f.relation.target, f.evidence[0])
+        for ev in f.evidence:
+            b.relation(u, v, f.relation.type, ev,
+                       topics=[node_id(TOPIC, t) for t in f.topics],
+                       region=node_id(REGION, f.region) if f.region else None,
+                       count=f.count, period=f.period)
+    for ms in ext.memberships:
+        u = _party_node(b, ms.party, ms.evidence)
+        v = b.mention_node(PROGRAMME, ms.programme, ms.evidence)
+        b.relation(u, v, TAKES_PART, ms.evidence, role=ms.role,
+                   region=node_id(REGION, ms.region) if ms.region else None)
+    for t in ext.tables:
+        head = Evidence(ext.doc, t.heading.start, t.heading.end, t.heading.text)
+        for c in t.cells:
+            src = onto.instance_name(t.source_kind, c.region)
+            dst = onto.instance_name(t.target_kind, c.region)
+            if not src or not dst:
+                continue
+            cell = Evidence(ext.doc, c.start, c.end, ext.text[c.start:c.end])
+            u = b.institution(src, t.source_kind, None, cell)
+            v = b.institution(dst, t.target_kind, None, cell)
+            b.relation(u, v, t.type, cell, count=c.count, period=t.period,
+                       region=node_id(REGION, c.region))
+            b.relation(u, v, t.type, head)
+
+
+@dataclass
+class DocumentSummary:
+    """What was read from one document."""
+
+    name: str
+    path: str
+    format: str
+    encoding: str
+    characters: int
+    sentences: int
+    relations: int
+
+
+@dataclass
+class BuildReport:
+    """Documents read, documents skipped (with the reason), and counts of the graph."""
+
+    documents: list[DocumentSummary] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def counts(self, g: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
+        nodes: dict[str, int] = {}
+        edges: dict[str, int] = {}
+        for _, d in g.nodes(data=True):
+            nodes[d["label"]] = nodes.get(d["label"], 0) + 1
+        for _, _, d in g.edges(data=True):
+            edges[d["type"]] = edges.get(d["type"], 0) + 1
+        return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
+
+
+def load_raw(b: GraphBuilder, raw: RawDocument) -> DocumentSummary:
+    """Normalise, extract and merge one read document."""
+    text = normalise_text(raw.text)
+    ext = extract_text(raw.name, text, b.onto)
+    add_extraction(b, ext)
+    return DocumentSummary(raw.name, str(raw.path), raw.format, raw.encoding, len(text),
+                           ext.sentences, len(ext.facts) + sum(len(t.cells) for t in ext.tables))
+
+
+def build_graph(inputs: Iterable[str | Path], onto: Ontology | None = None,
+                progress: Callable[[int, int, str], None] | None = None,
+                ) -> tuple[nx.MultiDiGraph, BuildReport]:
+    """Read every document under ``inputs`` and build the merged graph.
+
+    Unreadable documents are skipped and listed in the report; the others still load.
+    ``progress(i, n, name)`` is called before each document.
+    """
+    onto = onto or default_ontology()
+    builder = GraphBuilder(onto)
+    report = BuildReport()
+    paths, errors = find_documents(inputs)
+    report.skipped += [(str(e.path), e.reason) for e in errors]
+    names: dict[str, str] = {}
+    for i, p in enumerate(paths):
+        if progress:
+            progress(i, len(paths), p.name)
+        try:
+            raw = read_document(p)
+        except DocumentError as exc:
+            report.skipped.append((str(exc.path), exc.reason))
+            continue
+        if raw.name in names:
+            report.skipped.append((str(p), f"same file name as {names[raw.name]}; evidence "
+                                           "names documents by file name"))
+            continue
+        names[raw.name] = str(p)
+        report.documents.append(load_raw(builder, raw))
+    builder.g.graph["documents"] = sorted(d.name for d in report.documents)
+    return builder.g, report
+
+
+def normalised_document(path: str | Path) -> str:
+    """The normalised text of a document, as evidence offsets index it."""
+    return normalise_text(read_document(path).text)

@@ -1,0 +1,113 @@
+"""Stage 6b, tables and lists: facts stated by layout rather than by a sentence.
+
+* Count tables: a heading "<kind A>から<kind B>への…<trigger>…(period)" followed by rows of
+  "region count" cells (001: 信用保証協会 -> 中小企業活性化協議会 事前相談の持込件数) become
+  one relation per row, from A's institution in that region to B's, with ``count``/``period``.
+* Labelled member lists "構成機関:A、B、C" / "協定機関:…" / "開催機関 …": the parties listed;
+  the caller turns them into relations (when the label names one) or programme membership.
+* Footnoted lists: a sentence ending in "(※)" whose note lists institutions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shienmap.graph.ontology import Ontology
+
+from .mentions import Mention, MentionFinder
+from .segment import Segment
+
+_COUNT_HEADING = re.compile(r"(?P<a>[^。]{2,30}?)から(?P<b>[^。]{2,30}?)への(?P<rest>[^。]*)")
+_PERIOD = re.compile(r"[(（]([^()（）]*?[0-9]{4}年度?[^()（）]*)[)）]")
+_CELL = re.compile(r"(?P<region>[^\s\d]{2,6})\s+(?P<count>[0-9][0-9,]*)(?=\s|$)")
+_LABELLED_LIST = re.compile(r"(?P<label>[^\s::、。]{0,6}(?:機関|事務局))\s*[::]\s*(?P<list>[^\s。]+)")
+_FOOTNOTE = re.compile(r"[(（]※\d?[)）]")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: a region and a number, with its span in the normalised text."""
+
+    region: str
+    count: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """A count table: relation type, the two kinds, the period and the cells."""
+
+    type: str
+    source_kind: str
+    target_kind: str
+    period: str | None
+    heading: Segment
+    cells: tuple[Cell, ...]
+
+
+def find_count_tables(segments: list[Segment], finder: MentionFinder, onto: Ontology,
+                      trigger_types: dict[str, str]) -> list[CountTable]:
+    """Find count tables (see module docstring) among a document's segments."""
+    tables: list[CountTable] = []
+    for i, seg in enumerate(segments):
+        m = _COUNT_HEADING.search(seg.text)
+        if not m:
+            continue
+        kinds = []
+        for part in ("a", "b"):
+            parties = [x for x in finder.find(m.group(part)) if x.is_party and x.kind]
+            kinds.append(parties[-1].kind if parties else None)
+        rtype = next((t for w, t in trigger_types.items() if w in m.group("rest")), None)
+        if None in kinds or rtype is None:
+            continue
+        period = _PERIOD.search(seg.text)
+        cells = _cells_after(segments, i + 1, onto)
+        if cells:
+            tables.append(CountTable(rtype, kinds[0], kinds[1],  # type: ignore[arg-type]
+                                     period.group(1) if period else None, seg, tuple(cells)))
+    return tables
+
+
+def _cells_after(segments: list[Segment], first: int, onto: Ontology) -> list[Cell]:
+    cells: list[Cell] = []
+    started = False
+    for seg in segments[first:first + 60]:
+        row = [c for c in _CELL.finditer(seg.text) if onto.region(c.group("region"))]
+        if not row:
+            if started:
+                break
+            continue
+        started = True
+        for c in row:
+            region = onto.region(c.group("region"))
+            assert region is not None
+            cells.append(Cell(region.name, int(c.group("count").replace(",", "")),
+                              seg.start + c.start(), seg.start + c.end()))
+    return cells
+
+
+@dataclass(frozen=True)
+class LabelledList:
+    """"構成機関:A、B、C": the label and the listed mentions (offsets in the sentence)."""
+
+    label: str
+    mentions: tuple[Mention, ...]
+
+
+def labelled_lists(text: str, mentions: list[Mention]) -> list[LabelledList]:
+    """Labelled member lists in a sentence, with the party mentions inside each list."""
+    out: list[LabelledList] = []
+    for m in _LABELLED_LIST.finditer(text):
+        inside = tuple(x for x in mentions if x.is_party and m.start("list") <= x.start
+                       and x.end <= m.end("list"))
+        if inside:
+            out.append(LabelledList(m.group("label"), inside))
+    return out
+
+
+def footnote_marker(text: str) -> str | None:
+    """The footnote marker a sentence ends with or a note starts with ("(※)"), if any."""
+    m = _FOOTNOTE.search(text)
+    return m.group(0) if m else None
