@@ -29,15 +29,22 @@ from shienmap.graph.schema import COLLABORATION, DIRECTED_RELATIONS
 from .context import Resolved
 from .mentions import Mention
 
-SRC, DST, SUBJ, OBJ, WITH, GEN, LIST, OTHER = "src", "dst", "subj", "obj", "with", "gen", "list", "other"
+SRC, DST, TOPIC, SUBJ, OBJ, WITH, GEN, LIST, OTHER = (
+    "src", "dst", "topic", "subj", "obj", "with", "gen", "list", "other")
 _SKIP_AFTER = re.compile(
     r"^(?:等|など|各|自身|側|\([^)]{0,30}\)|「[^」]{0,30}」|の(?:職員|担当者|営業店|本部|支店|行員|"
     r"コーディネーター|ビジネスサポート部)|職員|担当者|営業店担当者|営業店|本部|行員|会員|主導で|主導)+"
 )
+# "A、B等の身近な支援機関は": the particle after a generic head noun is A's and B's.
+_GENERIC_HEAD = re.compile(
+    r"^(?:等|など)?(?:の|をはじめとする|をはじめ|といった|などの)[^、。「」]{0,16}?"
+    r"(?:支援機関|機関|専門家|支援者|団体|組織|主体|関係者)(?:等|など)?(?=[はがもにへをとの])"
+)
 _PARTICLE_ROLES = (
-    ("からの", SRC), ("から", SRC), ("への", DST), ("に対して", DST), ("に対し", DST),
-    ("において", DST), ("における", DST), ("には", DST), ("に", DST), ("へ", DST), ("では", SUBJ),
-    ("は", SUBJ), ("が", SUBJ), ("も", SUBJ), ("を", OBJ), ("との", WITH), ("とで", WITH),
+    ("も含め", OTHER), ("を含め", OTHER), ("のほか", OTHER), ("に加えて", LIST), ("に加え", LIST),
+    ("を擁する", OTHER), ("からの", SRC), ("から", SRC), ("への", DST), ("に対して", DST), ("に対し", DST),
+    ("において", DST), ("における", DST), ("には", DST), ("に", DST), ("へ", DST), ("では", TOPIC),
+    ("は", TOPIC), ("が", SUBJ), ("も", SUBJ), ("を", OBJ), ("との", WITH), ("とで", WITH),
     ("とも", WITH), ("と", WITH), ("及び", LIST), ("および", LIST), ("並びに", LIST), ("や", LIST),
     ("、", LIST), (",", LIST), ("・", LIST), ("の", GEN),
 )
@@ -62,6 +69,9 @@ def particle_role(text: str, end: int) -> str:
     skip = _SKIP_AFTER.match(rest)
     if skip:
         rest = rest[skip.end():]
+    head = _GENERIC_HEAD.match(rest)
+    if head:
+        rest = rest[head.end():]
     for particle, role in _PARTICLE_ROLES:
         if rest.startswith(particle):
             return role
@@ -74,7 +84,7 @@ def _roles(text: str, parties: list[Mention]) -> list[str]:
     for i in range(len(parties) - 2, -1, -1):
         gap = parties[i + 1].start - parties[i].end
         if roles[i] in (LIST, WITH) and gap <= 6 and roles[i + 1] not in (OTHER,):
-            if roles[i] == LIST or roles[i + 1] in (WITH, SUBJ):
+            if roles[i] == LIST or roles[i + 1] in (WITH, SUBJ, TOPIC):
                 roles[i] = roles[i + 1]
     return roles
 
@@ -149,21 +159,19 @@ class RelationExtractor:
         after = text[t.end:t.end + 20]
         sources = [m for m, r in zip(window, roles, strict=True) if r == SRC]
         if sources and not receivers or any(w in after for w in _RECEIVE_WORDS) and sources:
-            subj = [m for m, r in zip(window, roles, strict=True) if r == SUBJ]
-            receivers = subj or ([res.subject] if res.subject is not None else [])
+            agent = _agents(window, roles)
+            receivers = agent or ([res.subject] if res.subject is not None else [])
         if not receivers:
             return []
         if not sources:
-            sources = [m for m, r in zip(window, roles, strict=True)
-                       if r == SUBJ and m not in receivers]
+            sources = [m for m in _agents(window, roles) if m not in receivers]
         if not sources:
             earlier = [m for m in window if m.end <= receivers[0].start]
             if earlier:
                 sources = _chain_ending_at(earlier, _roles(text, earlier))
         if not sources:
             before = [m for m in parties if m.end <= (window[0].start if window else t.start)]
-            roles_before = _roles(text, before)
-            sources = [m for m, r in zip(before, roles_before, strict=True) if r == SUBJ][:1]
+            sources = _agents(before, _roles(text, before))
         if not sources and res.subject is not None and not t.passive:
             sources = [res.subject]
         return [Relation(t.type, s, r, t.word) for s in sources for r in receivers
@@ -178,6 +186,15 @@ class RelationExtractor:
         if len(ends) < 2 or t.type == COLLABORATION and len(ends) > 6:
             return []
         return [Relation(t.type, a, b, t.word) for a, b in combinations(ends, 2)]
+
+
+def _agents(ms: list[Mention], roles: list[str]) -> list[Mention]:
+    """The agent: the は-topic group if any, else the が/も subject group nearest the end."""
+    for wanted in (TOPIC, SUBJ):
+        group = _last_group(ms, roles, (wanted,))
+        if group:
+            return group
+    return []
 
 
 def _last_group(window: list[Mention], roles: list[str], wanted: tuple[str, ...]) -> list[Mention]:
