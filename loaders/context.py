@@ -21,6 +21,7 @@ from shienmap.graph.ontology import Ontology
 from shienmap.graph.schema import INSTITUTION, KIND, PROGRAMME, REGION, TOPIC
 
 from .mentions import ANAPHOR, Mention
+from .particles import AGENT_ROLES, roles
 
 _LIST_GLUE = ("、", "と", "及び", "および", "や", ",", "・", "並びに", "とで", "との")
 _NOT_GOVERNMENT_AFTER = ("内", "では", "の", "に", "で", "下", "全体", "域", "版", "経済", "産業")
@@ -57,6 +58,7 @@ class DocumentContext:
         self.author: Mention | None = None
         self.line_start = -1
         self.line_parties: list[Mention] = []
+        self.line_agent: Mention | None = None
 
     # ---------------------------------------------------------------- sections
     def start_section(self, mentions: list[Mention]) -> None:
@@ -76,30 +78,37 @@ class DocumentContext:
         self.section = sec
 
     def note_author(self, mentions: list[Mention]) -> None:
-        """The first named institution of a document's opening lines is taken as its author."""
+        """The first line of a document's opening that names institutions names its author;
+        of "経済産業省 関東経済産業局" the last, most specific one."""
         if self.author is None:
             named = [m for m in mentions if m.label == INSTITUTION]
             if named:
-                self.author = named[0]
+                self.author = named[-1]
 
     # ---------------------------------------------------------------- resolving
     def resolve(self, text: str, mentions: list[Mention], line_start: int) -> Resolved:
         """Resolve one sentence's mentions (see module docstring)."""
         if line_start != self.line_start:
-            self.line_start, self.line_parties = line_start, []
+            self.line_start, self.line_parties, self.line_agent = line_start, [], None
         ms = self._resolve_anaphors(mentions, self.section.history)
         region = self._sentence_region(ms)
         ms = [self._regional_instance(m, region) for m in ms]
         ms = self._governments(text, ms)
         parties = [m for m in ms if m.is_party]
         self.section.history += parties
-        self.line_parties += [m for m in parties if m.label == INSTITUTION]
+        self.line_parties += parties
+        if self.line_agent is None:
+            agents = [m for m, r in zip(parties, roles(text, parties), strict=True)
+                      if r in AGENT_ROLES]
+            self.line_agent = agents[0] if agents else None
         progs = [m.name for m in ms if m.label == PROGRAMME]
         if progs:
             self.section.programme = progs[-1]
         topics = tuple(dict.fromkeys([m.name for m in ms if m.label == TOPIC]
                                      + list(self.section.topics)))
-        subject = self.line_parties[0] if self.line_parties else self.section.subject
+        line_named = [m for m in self.line_parties if m.label == INSTITUTION]
+        subject = (self.line_agent or (line_named[0] if line_named else None)
+                   or self.section.subject or (self.line_parties[0] if self.line_parties else None))
         return Resolved(ms, region, topics, subject, self.section.programme)
 
     def _resolve_anaphors(self, ms: list[Mention], history: list[Mention]) -> list[Mention]:
@@ -124,13 +133,17 @@ class DocumentContext:
             candidates.insert(0, self.section.subject)
         if self.author is not None and m.surface.startswith("当"):
             candidates.insert(0, self.author)
-        for c in reversed(candidates):
-            if c.kind and set(self.onto.kind_ancestors(c.kind)) & set(m.heads_of):
-                return c
+        for named_only in (True, False):
+            for c in reversed(candidates):
+                if named_only and c.label != INSTITUTION:
+                    continue
+                if c.kind and set(self.onto.kind_ancestors(c.kind)) & set(m.heads_of):
+                    return c
         return None
 
     def _sentence_region(self, ms: list[Mention]) -> str | None:
-        for pool in ([m for m in ms if m.label == INSTITUTION], self.line_parties):
+        line_named = [m for m in self.line_parties if m.label == INSTITUTION]
+        for pool in ([m for m in ms if m.label == INSTITUTION], line_named):
             prefs = {self.onto.prefecture_of(m.region) for m in pool} - {None}
             if len(prefs) == 1:
                 return prefs.pop()

@@ -7,7 +7,6 @@ from the corpus at scoring time, so annotations carry no corpus text.
 from __future__ import annotations
 
 import tomllib
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -25,6 +24,7 @@ from shienmap.graph.schema import (
     node_id,
 )
 
+from .normalise import normalise_chars
 from .read import decode_text
 
 
@@ -91,8 +91,8 @@ def score(g: nx.MultiDiGraph, gold: list[GoldEdge], corpus: Path,
     with evidence at the annotated sentence), per relation type and for ``"all"``."""
     onto = onto or default_ontology()
     docs = {e.doc for e in gold}
-    raw_lines = {d: unicodedata.normalize("NFKC", decode_text((corpus / d).read_bytes(), d)[0])
-                 .split("\n") for d in docs}
+    raw_lines = {d: normalise_chars(decode_text((corpus / d).read_bytes(), d)[0]).split("\n")
+                 for d in docs}
     gold_keys = {edge_key(e.type, party_id(e.source, onto), party_id(e.target, onto)) for e in gold}
     extracted: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for u, v, d in g.edges(data=True):

@@ -26,7 +26,7 @@ ANAPHOR = "anaphor"
 _VARIANTS = str.maketrans({"縣": "県", "嶋": "島"})
 _PARTICLES = set("のはがをにへとでもや")
 _STOP_CHARS = set("及並等、・")
-_GENERIC_BEFORE = ("各地の", "各都道府県の", "全国の", "全ての", "すべての", "他の", "他地域の",
+_GENERIC_BEFORE = ("各地の", "各都県の", "各県の", "各都道府県の", "全国の", "全ての", "すべての", "他の", "他地域の",
                    "地域の", "地元の", "各", "全国に")
 _STOP_PREFIXES = {
     "地方", "第二地方", "地域", "県内", "都内", "市内", "管内", "域内", "県下", "各", "全国", "民間",
@@ -81,6 +81,7 @@ class MentionFinder:
                           reverse=True)
         self.suffix_kind = {s: k.name for k in onto.kinds.values() for s in k.suffixes}
         self.suffix_pattern = re.compile("|".join(re.escape(s) for s in suffixes))
+        self.kind_keys_in_names = sorted({*suffixes, "金庫", "協会", "機関", "銀行"})
 
     # ---------------------------------------------------------------- gazetteer
     def _put(self, key: str, entry: _Entry, *, override: bool = False) -> None:
@@ -155,7 +156,7 @@ class MentionFinder:
             for form in _LEGAL_FORMS:
                 if prefix.startswith(form):
                     prefix, start = prefix[len(form):], start + len(form)
-            if not _valid_prefix(prefix):
+            if not _valid_prefix(prefix) or self._holds_kind(prefix):
                 continue
             kind = self.suffix_kind[m.group(0)]
             surface = text[start:m.end()]
@@ -172,6 +173,10 @@ class MentionFinder:
                 out.append(Mention(start, m.end(), surface, INSTITUTION, surface, kind,
                                    self._region_of_name(prefix)))
         return out
+
+    def _holds_kind(self, prefix: str) -> bool:
+        """A prefix holding a kind's name (構築地方銀行信用金庫) is text run together, not a name."""
+        return any(key in prefix for key in self.kind_keys_in_names)
 
     def _region_of_name(self, prefix: str) -> str | None:
         """Region a proper name contains (長野銀行 -> 長野県, しずおか焼津信用金庫 -> 焼津市)."""
@@ -261,6 +266,8 @@ def _valid_prefix(prefix: str) -> bool:
     if any(prefix.endswith(s) and len(s) >= 2 for s in ("地方", "地域", "地元", "全国", "県内")):
         return False
     if prefix.isascii() and len(prefix) < 2:
+        return False
+    if any(ch in "っゃゅょ" for ch in prefix):  # 少なかった: a verb, not a name
         return False
     return not all("\u3040" <= ch <= "\u309f" for ch in prefix) or len(prefix) >= 3
 

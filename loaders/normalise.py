@@ -20,17 +20,16 @@ import unicodedata
 
 # CJK Radicals Supplement (U+2E80-U+2EFF) has no NFKC mapping except two code points;
 # PDF extractors emit these for ordinary kanji. Map the ones that stand for common kanji.
-_RADICALS = str.maketrans({
-    "⺠": "民", "⻑": "長", "⻘": "青", "⻄": "西", "⻩": "黄", "⻤": "鬼", "⻝": "食",
-    "⻭": "歯", "⻯": "竜", "⺟": "母", "⺤": "爫", "⺦": "丬", "⺮": "竹", "⻋": "车",
-    "⻎": "辶", "⻖": "阝", "⺅": "亻", "⺡": "氵", "⺘": "扌", "⺗": "心", "⺩": "王",
-    "⺯": "糸", "⻆": "角", "⻒": "镸", "⻣": "骨", "⻨": "麦", "⻫": "斉", "⻮": "歯",
-    "⻱": "亀", "⻳": "亀", "⼀": "一",
-})
+_RADICALS = {
+    0x2E97: "心", 0x2EA0: "民", 0x2EA9: "王", 0x2EAE: "竹", 0x2EB7: "羊", 0x2EBC: "月",
+    0x2EC4: "西", 0x2EC6: "角", 0x2ECC: "辶", 0x2ED1: "長", 0x2ED8: "青", 0x2EDD: "食",
+    0x2EE9: "黄", 0x2EEB: "斉", 0x2EED: "歯", 0x2EEF: "竜", 0x2EF2: "亀",
+}
 _BULLETS = "⚫●•◆◇■□▪▶►➢➤✓✔❖"
 _SENTENCE_END = "。！？!?"
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆ヶ"
 _LETTER_SPACED = re.compile(rf"(?<![^\s])[{_CJK}](?: +[{_CJK}](?![^\s]))+")
+_LATIN_SPACED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z](?: [A-Za-z](?![A-Za-z0-9]))+")
 _PAGE_FURNITURE = re.compile(r"^\s*(?:\d{1,3}|[-―ー─_=・.]{3,}|-\s*\d+\s*-|\d+\s*/\s*\d+)\s*$")
 _START_MARKER = re.compile(
     r"^\s*(?:[・※【〔<＜(（\[「『]|[0-9]{1,2}[.．、)）]|[0-9]{1,2}\s|[①-⑳➀-➉❶-❿]|[イロハニホヘトチリヌ][)）]"
@@ -38,6 +37,12 @@ _START_MARKER = re.compile(
 )
 _URL_OR_ASCII_END = re.compile(r"(?:https?://\S+|[A-Za-z0-9/._-])$")
 _JOIN_MIN_LENGTH = 20
+
+
+def normalise_chars(raw: str) -> str:
+    """Character-level normalisation only (NFKC, radicals, bullets), keeping the lines."""
+    text = unicodedata.normalize("NFKC", raw).translate(_RADICALS)
+    return "".join(_clean_char(ch) for ch in text)
 
 
 def normalise_text(raw: str) -> str:
@@ -65,8 +70,9 @@ def _clean_char(ch: str) -> str:
 
 
 def _collapse_letter_spacing(line: str) -> str:
-    """``北 海 道 10 山 梨 県 7`` -> ``北海道 10 山梨県 7`` (runs of single CJK characters)."""
-    return _LETTER_SPACED.sub(lambda m: re.sub(r" +", "", m.group(0)), line)
+    """``北 海 道 10`` -> ``北海道 10``, ``I T活用`` -> ``IT活用`` (runs of single characters)."""
+    line = _LETTER_SPACED.sub(lambda m: re.sub(r" +", "", m.group(0)), line)
+    return _LATIN_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
 
 
 def _is_single_char(line: str) -> bool:
@@ -105,6 +111,8 @@ def _joinable(prev: str, nxt: str) -> bool:
         return False
     if _START_MARKER.match(nxt) or n[0] == "・":
         return False
+    if len(n) < 12 and n[-1] not in _SENTENCE_END:
+        return False  # a short label under a long line: diagram text, not a continuation
     if _table_like(p) or _table_like(n):
         return False
     return not _URL_OR_ASCII_END.search(p) or n[0].isascii()

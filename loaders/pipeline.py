@@ -188,8 +188,8 @@ def add_extraction(b: GraphBuilder, ext: Extraction) -> None:
         for c in t.cells:
             src = onto.instance_name(t.source_kind, c.region)
             dst = onto.instance_name(t.target_kind, c.region)
-            if not src or not dst:
-                continue
+            if not src or not dst or c.count == 0:
+                continue  # a count of zero states that no case was brought
             cell = Evidence(ext.doc, c.start, c.end, ext.text[c.start:c.end])
             u = b.institution(src, t.source_kind, None, cell)
             v = b.institution(dst, t.target_kind, None, cell)

@@ -1,0 +1,64 @@
+"""Case roles of mentions, read from the Japanese particles that follow them.
+
+``A から`` source, ``A に/へ`` destination, ``A は`` topic, ``A が/も`` subject, ``A を``
+object, ``A との`` partner, ``A と/とで`` coordinated, ``A の`` genitive, ``A、/や/及び``
+listed with the next mention. Staff nouns (職員, 担当者), 等 and brackets between a mention
+and its particle are skipped, and so is a generic head noun in apposition ("A、B等の身近な
+支援機関は": the は is A's and B's).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .mentions import Mention
+
+SRC, DST, TOPIC, SUBJ, OBJ = "src", "dst", "topic", "subj", "obj"
+PARTNER, AND, GEN, LIST, OTHER = "partner", "and", "gen", "list", "other"
+AGENT_ROLES = (TOPIC, SUBJ)
+
+_SKIP_AFTER = re.compile(
+    r"^(?:等|など|各|自身|側|[」』\"]|\([^)]{0,30}\)|「[^」]{0,30}」|の(?:職員|担当者|営業店|本部|支店|"
+    r"行員|コーディネーター|ビジネスサポート部)|職員|担当者|営業店担当者|営業店|本部|行員|会員|主導で"
+    r"|主導)+"
+)
+_GENERIC_HEAD = re.compile(
+    r"^(?:等|など)?(?:の|をはじめとする|をはじめ|といった|などの)[^、。「」や]{0,16}?"
+    r"(?:支援機関|機関|専門家|支援者|団体|組織|主体|関係者)(?:等|など)?(?=[はがもにへをとの])"
+)
+_PARTICLE_ROLES = (
+    ("も含め", OTHER), ("を含め", OTHER), ("のほか", OTHER), ("に加えて", LIST), ("に加え", LIST),
+    ("を擁する", OTHER), ("からの", SRC), ("から", SRC), ("への", DST), ("に対して", DST),
+    ("に対し", DST), ("による", OTHER), ("によって", OTHER), ("により", OTHER), ("において", DST), ("における", DST), ("には", DST), ("に", DST), ("へ", DST),
+    ("では", TOPIC), ("でも", TOPIC), ("のみならず", LIST), ("は", TOPIC), ("が", SUBJ), ("も", SUBJ), ("を", OBJ), ("との", PARTNER),
+    ("とも", PARTNER), ("とで", AND), ("と", AND), ("及び", LIST), ("および", LIST),
+    ("並びに", LIST), ("や", LIST), ("、", LIST), (",", LIST), ("・", LIST), ("の", GEN),
+)
+_COORDINATE_GAP = 6
+
+
+def particle_role(text: str, end: int) -> str:
+    """The role the particle after the mention ending at ``end`` gives it."""
+    rest = text[end:]
+    skip = _SKIP_AFTER.match(rest)
+    if skip:
+        rest = rest[skip.end():]
+    head = _GENERIC_HEAD.match(rest)
+    if head:
+        rest = rest[head.end():]
+    for particle, role in _PARTICLE_ROLES:
+        if rest.startswith(particle):
+            return role
+    return OTHER
+
+
+def roles(text: str, ms: list[Mention]) -> list[str]:
+    """Roles of the mentions; a listed (、/や/及び) or coordinated (と) mention takes the role
+    of the mention right after it."""
+    out = [particle_role(text, m.end) for m in ms]
+    for i in range(len(ms) - 2, -1, -1):
+        close = ms[i + 1].start - ms[i].end <= _COORDINATE_GAP
+        if close and (out[i] == LIST or out[i] == AND and out[i + 1] in (*AGENT_ROLES, AND,
+                                                                          PARTNER)):
+            out[i] = out[i + 1]
+    return out
