@@ -44,6 +44,7 @@ class GraphBuilder:
     def __init__(self, onto: Ontology) -> None:
         self.onto = onto
         self.g = nx.MultiDiGraph()
+        self._seen: dict[int, set[tuple[str, int, int]]] = {}
         self._add_reference()
 
     # ---------------------------------------------------------------- reference data
@@ -55,7 +56,7 @@ class GraphBuilder:
         for r in o.regions.values():
             if r.parent:
                 self._structural(node_id(REGION, r.name), node_id(REGION, r.parent), PART_OF,
-                                 source=r.source)
+                                 reference=r.source)
         for t in o.topics.values():
             self.g.add_node(node_id(TOPIC, t.name), label=TOPIC, name=t.name,
                             aliases=sorted(t.aliases), source=o.sources["topics"], evidence=[])
@@ -69,12 +70,14 @@ class GraphBuilder:
         for k in o.kinds.values():
             if k.parent:
                 self._structural(node_id(KIND, k.name), node_id(KIND, k.parent), BROADER,
-                                 source="shienmap ontology (kinds.toml)")
+                                 reference="shienmap ontology (kinds.toml)")
             for t in k.topics:
                 self._structural(node_id(KIND, k.name), node_id(TOPIC, t), HANDLES,
-                                 source=k.topics_source)
+                                 reference=k.topics_source)
 
     def _structural(self, u: str, v: str, rtype: str, **props: Any) -> None:
+        """A structural edge; ``reference`` names the public document it rests on (edges
+        cannot use ``source``, which node-link JSON reserves for the start node)."""
         if not self.g.has_edge(u, v, key=rtype):
             self.g.add_edge(u, v, key=rtype, type=rtype, evidence=[], **props)
 
@@ -97,19 +100,19 @@ class GraphBuilder:
             elif known and known.region_source:
                 props["source"] = known.region_source
             self.g.add_node(nid, **props)
-            self._structural(nid, node_id(KIND, kind), IS_KIND,
-                             source=props.get("source", "extracted"))
+            basis = props.get("source", "extracted")
+            self._structural(nid, node_id(KIND, kind), IS_KIND, reference=basis)
             if region:
-                self._structural(nid, node_id(REGION, region), LOCATED_IN,
-                                 source=props.get("source", "extracted"))
+                self._structural(nid, node_id(REGION, region), LOCATED_IN, reference=basis)
             if known:
                 for t in known.topics:
-                    self._structural(nid, node_id(TOPIC, t), HANDLES, source=known.topics_source)
+                    self._structural(nid, node_id(TOPIC, t), HANDLES,
+                                     reference=known.topics_source)
         node = self.g.nodes[nid]
         if alias and alias != name and alias not in node["aliases"]:
             node["aliases"] = sorted([*node["aliases"], alias])
         if evidence is not None:
-            _add_evidence(node["evidence"], evidence)
+            self._add_evidence(node["evidence"], evidence)
         return nid
 
     def mention_node(self, label: str, name: str, evidence: Evidence) -> str:
@@ -121,7 +124,7 @@ class GraphBuilder:
             known = self.onto.programme(name)
             self.g.add_node(nid, label=PROGRAMME, name=name,
                             aliases=sorted(known.aliases) if known else [], evidence=[])
-        _add_evidence(self.g.nodes[nid]["evidence"], evidence)
+        self._add_evidence(self.g.nodes[nid]["evidence"], evidence)
         return nid
 
     # ---------------------------------------------------------------- edges
@@ -134,7 +137,7 @@ class GraphBuilder:
         if not self.g.has_edge(u, v, key=rtype):
             self.g.add_edge(u, v, key=rtype, type=rtype, evidence=[], topics=[])
         data = self.g.edges[u, v, rtype]
-        _add_evidence(data["evidence"], evidence)
+        self._add_evidence(data["evidence"], evidence)
         for k, val in props.items():
             if val is None:
                 continue
@@ -147,8 +150,21 @@ class GraphBuilder:
                 data[k] = val
 
 
-def _add_evidence(items: list[dict[str, Any]], ev: Evidence) -> None:
-    d = ev.as_dict()
-    if d not in items:
-        items.append(d)
-        items.sort(key=lambda e: (e["doc"], e["start"], e["end"]))
+    def _add_evidence(self, items: list[dict[str, Any]], ev: Evidence) -> None:
+        seen = self._seen.setdefault(id(items), set())
+        key = (ev.doc, ev.start, ev.end)
+        if key not in seen:
+            seen.add(key)
+            items.append(ev.as_dict())
+
+    def finish(self) -> nx.MultiDiGraph:
+        """Sort every evidence list by (doc, start, end) and return the graph."""
+        def order(e: dict[str, Any]) -> tuple[str, int, int]:
+            return (e["doc"], e["start"], e["end"])
+
+        for _, d in self.g.nodes(data=True):
+            d.get("evidence", []).sort(key=order)
+        for _, _, d in self.g.edges(data=True):
+            d["evidence"].sort(key=order)
+        self._seen.clear()
+        return self.g

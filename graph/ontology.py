@@ -41,6 +41,7 @@ class Kind:
     suffixes: tuple[str, ...] = ()
     per_prefecture: bool = False
     per_prefecture_source: str = ""
+    named_by_region: bool = False
     instance_names: dict[str, str] = field(default_factory=dict)
     extra_instances: tuple[tuple[str, str], ...] = ()  # (name, region)
     topics: tuple[str, ...] = ()
@@ -223,6 +224,7 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
             aliases=_tuple(k.get("aliases")), former_names=_tuple(k.get("former_names")),
             heads=_tuple(k.get("heads")), suffixes=_tuple(k.get("suffixes")),
             per_prefecture=bool(k.get("per_prefecture", False)),
+            named_by_region=bool(k.get("named_by_region", False)),
             per_prefecture_source=k.get("per_prefecture_source", ""),
             instance_names=dict(k.get("instance_names", {})),
             extra_instances=tuple((e["name"], e["region"]) for e in k.get("extra_instances", [])),
@@ -239,7 +241,8 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         for i in ins["institution"]
     }
     topics = {t["name"]: Topic(t["name"], _tuple(t.get("aliases"))) for t in top["topic"]}
-    programmes = {p["name"]: Programme(p["name"], _tuple(p.get("aliases"))) for p in pro["programme"]}
+    programmes = {p["name"]: Programme(p["name"], _tuple(p.get("aliases")))
+                  for p in pro["programme"]}
     relations = {
         r["type"]: RelationSpec(r["type"], bool(r["directed"]), _tuple(r["triggers"]),
                                 _tuple(r.get("passive")))

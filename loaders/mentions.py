@@ -26,11 +26,13 @@ ANAPHOR = "anaphor"
 _VARIANTS = str.maketrans({"縣": "県", "嶋": "島"})
 _PARTICLES = set("のはがをにへとでもや")
 _STOP_CHARS = set("及並等、・")
-_GENERIC_BEFORE = ("各地の", "各都県の", "各県の", "各都道府県の", "全国の", "全ての", "すべての", "他の", "他地域の",
-                   "地域の", "地元の", "各", "全国に")
+_VERB_ENDINGS = ("る", "った", "した", "して", "れた", "げ")
+_GENERIC_BEFORE = ("各地の", "各都県の", "各県の", "各都道府県の", "全国の", "全ての",
+                   "すべての", "他の", "他地域の", "地域の", "地元の", "各", "全国に")
 _STOP_PREFIXES = {
-    "地方", "第二地方", "地域", "県内", "都内", "市内", "管内", "域内", "県下", "各", "全国", "民間",
-    "地元", "当", "同", "他", "本", "政府系", "公的", "一部", "全て", "該当", "取引", "取引先", "金融",
+    "地方", "第二地方", "地域", "県内", "都内", "市内", "管内", "域内", "県下", "各", "全国",
+    "民間", "地元", "当", "同", "他", "本", "政府系", "公的", "一部", "全て", "該当", "取引",
+    "取引先", "金融",
     "関係", "主要", "大手", "メイン", "複数", "連携先", "派遣元", "外部", "都市", "メガ", "国内",
     "海外", "各地", "全", "元", "前", "旧", "新", "信用", "協同", "地元信用", "広域",
 }
@@ -82,6 +84,7 @@ class MentionFinder:
         self.suffix_kind = {s: k.name for k in onto.kinds.values() for s in k.suffixes}
         self.suffix_pattern = re.compile("|".join(re.escape(s) for s in suffixes))
         self.kind_keys_in_names = sorted({*suffixes, "金庫", "協会", "機関", "銀行"})
+        self.block_names = {r.name for r in onto.regions.values() if r.level == "地方"}
 
     # ---------------------------------------------------------------- gazetteer
     def _put(self, key: str, entry: _Entry, *, override: bool = False) -> None:
@@ -156,9 +159,17 @@ class MentionFinder:
             for form in _LEGAL_FORMS:
                 if prefix.startswith(form):
                     prefix, start = prefix[len(form):], start + len(form)
+            lead = re.match(r"^[0-9]+", prefix)  # 3諏訪信用金庫: a heading's number
+            if lead:
+                prefix, start = prefix[lead.end():], start + lead.end()
+            kind = self.suffix_kind[m.group(0)]
+            trimmed = self._trim(prefix, m.group(0), kind)
+            if trimmed is None:
+                continue
+            start += len(prefix) - len(trimmed)
+            prefix = trimmed
             if not _valid_prefix(prefix) or self._holds_kind(prefix):
                 continue
-            kind = self.suffix_kind[m.group(0)]
             surface = text[start:m.end()]
             known = self.onto.institution(surface)
             region_obj = self.onto.region(prefix)
@@ -174,8 +185,24 @@ class MentionFinder:
                                    self._region_of_name(prefix)))
         return out
 
+    def _trim(self, prefix: str, suffix: str, kind: str) -> str | None:
+        """Cut text run into a name: keep the part that makes a known institution, and name a
+        government body (県庁, 経済産業局) by the region its prefix ends with; None if none."""
+        for i in range(len(prefix)):
+            if self.onto.institution(prefix[i:] + suffix):
+                return prefix[i:]
+        if not self.onto.kinds[kind].named_by_region:
+            return prefix
+        for i in range(len(prefix)):
+            r = self.onto.region(prefix[i:])
+            if r is not None and r.level in ("都道府県", "市区町村", "地方"):
+                return prefix[i:]
+            if prefix[i:] in self.block_names:
+                return prefix[i:]
+        return None
+
     def _holds_kind(self, prefix: str) -> bool:
-        """A prefix holding a kind's name (構築地方銀行信用金庫) is text run together, not a name."""
+        """A prefix holding a kind's name (構築地方銀行信用金庫) is run-together text."""
         return any(key in prefix for key in self.kind_keys_in_names)
 
     def _region_of_name(self, prefix: str) -> str | None:
@@ -232,7 +259,7 @@ def _is_kana_or_kanji(ch: str) -> bool:
 def _is_strong(ch: str) -> bool:
     """Kanji, katakana or Latin: characters a particle cannot be part of."""
     return ("\u4e00" <= ch <= "\u9fff" or "\u30a0" <= ch <= "\u30ff" or ch in "々ー"
-            or ch.isascii() and ch.isalnum())
+            or (ch.isascii() and ch.isalnum()))
 
 
 def _name_start(text: str, end: int) -> int:
@@ -245,7 +272,7 @@ def _name_start(text: str, end: int) -> int:
     i = end
     while i > 0:
         ch = text[i - 1]
-        if ch in _STOP_CHARS or not (_is_kana_or_kanji(ch) or ch.isascii() and ch.isalnum()):
+        if ch in _STOP_CHARS or not (_is_kana_or_kanji(ch) or (ch.isascii() and ch.isalnum())):
             break
         if "\u3040" <= ch <= "\u309f":
             a = i - 1
@@ -254,6 +281,11 @@ def _name_start(text: str, end: int) -> int:
             after_word = a > 0 and _is_strong(text[a - 1])
             if after_word and ch in _PARTICLES and i < len(text) and _is_strong(text[i]):
                 break
+            if after_word and text[a] in _PARTICLES:
+                i = a + 1  # 金庫としずおか焼津: the name starts after the particle
+                break
+            if text[a:i].endswith(_VERB_ENDINGS) or (a > 0 and text[a - 1] in "及並"):
+                break  # 医である / とする / 及び: a predicate or a coordinator, not a name
             i = a
             continue
         i -= 1
@@ -268,6 +300,8 @@ def _valid_prefix(prefix: str) -> bool:
     if prefix.isascii() and len(prefix) < 2:
         return False
     if any(ch in "っゃゅょ" for ch in prefix):  # 少なかった: a verb, not a name
+        return False
+    if any(ch.isdigit() for ch in prefix):  # 大阪府内8 (商工会議所): a count, not a name
         return False
     return not all("\u3040" <= ch <= "\u309f" for ch in prefix) or len(prefix) >= 3
 

@@ -105,7 +105,7 @@ def _joinable(prev: str, nxt: str) -> bool:
     p, n = prev.strip(), nxt.strip()
     if len(p) < _JOIN_MIN_LENGTH or not n:
         return False
-    if p[-1] in _SENTENCE_END or p.endswith((":", ":", "」", "』")) and p[-2:-1] in _SENTENCE_END:
+    if p[-1] in _SENTENCE_END or (p.endswith((":", ":", "」", "』")) and p[-2:-1] in _SENTENCE_END):
         return False
     if p[-1] in _SENTENCE_END + "::":
         return False

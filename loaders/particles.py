@@ -26,13 +26,15 @@ _GENERIC_HEAD = re.compile(
     r"^(?:等|など)?(?:の|をはじめとする|をはじめ|といった|などの)[^、。「」や]{0,16}?"
     r"(?:支援機関|機関|専門家|支援者|団体|組織|主体|関係者)(?:等|など)?(?=[はがもにへをとの])"
 )
-_PARTICLE_ROLES = (
-    ("も含め", OTHER), ("を含め", OTHER), ("のほか", OTHER), ("に加えて", LIST), ("に加え", LIST),
-    ("を擁する", OTHER), ("からの", SRC), ("から", SRC), ("への", DST), ("に対して", DST),
-    ("に対し", DST), ("による", OTHER), ("によって", OTHER), ("により", OTHER), ("において", DST), ("における", DST), ("には", DST), ("に", DST), ("へ", DST),
-    ("では", TOPIC), ("でも", TOPIC), ("のみならず", LIST), ("は", TOPIC), ("が", SUBJ), ("も", SUBJ), ("を", OBJ), ("との", PARTNER),
-    ("とも", PARTNER), ("とで", AND), ("と", AND), ("及び", LIST), ("および", LIST),
-    ("並びに", LIST), ("や", LIST), ("、", LIST), (",", LIST), ("・", LIST), ("の", GEN),
+_PARTICLE_ROLES = (  # longest first where one particle starts another
+    ("も含め", OTHER), ("を含め", OTHER), ("のほか", OTHER), ("に加えて", LIST),
+    ("に加え", LIST), ("を擁する", OTHER), ("からの", SRC), ("から", SRC), ("への", DST),
+    ("に対して", DST), ("に対し", DST), ("による", OTHER), ("によって", OTHER),
+    ("により", OTHER), ("において", DST), ("における", DST), ("には", DST), ("に", DST),
+    ("へ", DST), ("では", TOPIC), ("でも", TOPIC), ("のみならず", LIST), ("は", TOPIC),
+    ("が", SUBJ), ("も", SUBJ), ("を", OBJ), ("との", PARTNER), ("とも", PARTNER),
+    ("とで", AND), ("と", AND), ("及び", LIST), ("および", LIST), ("並びに", LIST),
+    ("や", LIST), ("、", LIST), (",", LIST), ("・", LIST), ("の", GEN),
 )
 _COORDINATE_GAP = 6
 
@@ -58,7 +60,7 @@ def roles(text: str, ms: list[Mention]) -> list[str]:
     out = [particle_role(text, m.end) for m in ms]
     for i in range(len(ms) - 2, -1, -1):
         close = ms[i + 1].start - ms[i].end <= _COORDINATE_GAP
-        if close and (out[i] == LIST or out[i] == AND and out[i + 1] in (*AGENT_ROLES, AND,
-                                                                          PARTNER)):
+        if close and (out[i] == LIST or (out[i] == AND and out[i + 1] in (*AGENT_ROLES, AND,
+                                                                          PARTNER))):
             out[i] = out[i + 1]
     return out

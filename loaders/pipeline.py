@@ -266,7 +266,7 @@ def build_graph(inputs: Iterable[str | Path], onto: Ontology | None = None,
         names[raw.name] = str(p)
         report.documents.append(load_raw(builder, raw))
     builder.g.graph["documents"] = sorted(d.name for d in report.documents)
-    return builder.g, report
+    return builder.finish(), report
 
 
 def normalised_document(path: str | Path) -> str:

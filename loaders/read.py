@@ -42,7 +42,8 @@ def find_documents(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Docum
     """Expand files and folders (recursively) into readable document paths, sorted.
 
     Missing paths and files of an unsupported type named directly are returned as errors;
-    unsupported files met while walking a folder are passed over silently.
+    unsupported files, hidden files and README files (which describe a folder, not a
+    document) met while walking a folder are passed over silently.
     """
     found: list[Path] = []
     errors: list[DocumentError] = []
@@ -51,6 +52,7 @@ def find_documents(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Docum
         if p.is_dir():
             found += sorted(f for f in p.rglob("*")
                             if f.is_file() and f.suffix.lower() in SUFFIXES
+                            and not f.name.upper().startswith("README")
                             and not any(part.startswith(".") for part in f.relative_to(p).parts))
         elif p.is_file():
             if p.suffix.lower() in SUFFIXES:

@@ -20,8 +20,9 @@ from .segment import Segment
 
 _COUNT_HEADING = re.compile(r"(?P<a>[^。]{2,30}?)から(?P<b>[^。]{2,30}?)への(?P<rest>[^。]*)")
 _PERIOD = re.compile(r"[(（]([^()（）]*?[0-9]{4}年度?[^()（）]*)[)）]")
-_CELL = re.compile(r"(?P<region>[^\s\d]{2,6})\s+(?P<count>[0-9][0-9,]*)(?=\s|$)")
-_LABELLED_LIST = re.compile(r"(?P<label>[^\s::、。]{0,6}(?:機関|事務局))\s*[::]\s*(?P<list>[^\s。]+)")
+_CELL = re.compile(r"(?P<region>[^\s\d|:]{2,6})[\s|:]+(?P<count>[0-9][0-9,]*)(?=[\s|]|$)")
+_LABELLED_LIST = re.compile(
+    r"(?P<label>[^\s::、。]{0,6}(?:機関|事務局))\s*[::]\s*(?P<list>[^\s。]+)")
 _FOOTNOTE = re.compile(r"[(（]※\d?[)）]")
 
 

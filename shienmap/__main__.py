@@ -1,0 +1,3 @@
+from shienmap.cli import main
+
+raise SystemExit(main())
