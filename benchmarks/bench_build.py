@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_once(docs: Path, out: Path) -> tuple[float, float, int, int]:
     tracemalloc.start()
     t0 = time.perf_counter()
-    g, report = build_graph([docs])
+    g, _ = build_graph([docs])
     write_graph(g, out)
     elapsed = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
