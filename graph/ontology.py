@@ -63,6 +63,7 @@ class KnownInstitution:
 class Topic:
     name: str
     aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Ontology:
     planned_markers: tuple[str, ...]
     programme_quoted_suffixes: tuple[str, ...]
     sources: dict[str, str]
+    escalation_words: tuple[str, ...] = ()
     region_keys: dict[str, str] = field(default_factory=dict)
     kind_keys: dict[str, str] = field(default_factory=dict)
     institution_keys: dict[str, str] = field(default_factory=dict)
@@ -240,7 +242,8 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         )
         for i in ins["institution"]
     }
-    topics = {t["name"]: Topic(t["name"], _tuple(t.get("aliases"))) for t in top["topic"]}
+    topics = {t["name"]: Topic(t["name"], _tuple(t.get("aliases")), _tuple(t.get("related")))
+              for t in top["topic"]}
     programmes = {p["name"]: Programme(p["name"], _tuple(p.get("aliases")))
                   for p in pro["programme"]}
     relations = {
@@ -255,6 +258,7 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         planned_markers=_tuple(rel.get("planned_markers")),
         programme_quoted_suffixes=_tuple(pro.get("quoted_suffixes")),
         sources={"topics": top.get("source", "")},
+        escalation_words=_tuple(top.get("escalation", {}).get("words")),
     )
     _index(onto)
     _validate(onto)
@@ -303,6 +307,9 @@ def _validate(o: Ontology) -> None:
             problems.append(f"kind {k.name}: topics without a source")
         problems += [f"kind {k.name}: unknown region {r}" for _, r in k.extra_instances
                      if r not in o.regions]
+    for t in o.topics.values():
+        problems += [f"topic {t.name}: unknown related topic {r}" for r in t.related
+                     if r not in o.topics]
     for i in o.institutions.values():
         if i.type not in o.kinds:
             problems.append(f"institution {i.name}: unknown type {i.type}")

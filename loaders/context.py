@@ -121,7 +121,7 @@ class DocumentContext:
                     out.append(m)
                     continue
                 m = replace(m, label=target.label, name=target.name, kind=target.kind,
-                            region=target.region)
+                            region=target.region, via="anaphor")
             out.append(m)
             if m.is_party:
                 seen.append(m)
@@ -159,7 +159,8 @@ class DocumentContext:
         if name is None:
             return m
         known = self.onto.institution(name)
-        return replace(m, label=INSTITUTION, name=known.name if known else name, region=region)
+        return replace(m, label=INSTITUTION, name=known.name if known else name, region=region,
+                       via="region")
 
     def _governments(self, text: str, ms: list[Mention]) -> list[Mention]:
         """A region listed among institutions is its local government."""
@@ -177,5 +178,6 @@ class DocumentContext:
             if glued_prev or glued_next:
                 kind = "都道府県" if r.level == "都道府県" else "市町村"
                 name = f"{r.name}庁" if r.level == "都道府県" else r.name
-                out[i] = replace(m, label=INSTITUTION, name=name, kind=kind, region=r.name)
+                out[i] = replace(m, label=INSTITUTION, name=name, kind=kind, region=r.name,
+                                 via="government")
         return out

@@ -54,6 +54,7 @@ class Mention:
     region: str | None = None  # an institution's region
     generic: bool = False  # a kind named in general (各地の信用保証協会)
     heads_of: tuple[str, ...] = ()  # for an anaphor: the kinds it can refer to
+    via: str = ""  # how context resolved it: "" (named as is), anaphor, region, government
 
     @property
     def is_party(self) -> bool:

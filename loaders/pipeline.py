@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
@@ -85,6 +85,8 @@ def extract_text(doc: str, text: str, onto: Ontology | None = None) -> Extractio
     segments = list(segment(text))
     out.sentences = len(segments)
     pending_notes: dict[str, tuple[str, Evidence, Mention | None]] = {}
+    line_topics: dict[int, set[str]] = {}
+    fact_lines: dict[int, int] = {}  # index in out.facts -> its line
     for n, seg in enumerate(segments):
         ev = Evidence(doc, seg.start, seg.end, seg.text)
         found = finder.find(seg.text)
@@ -92,11 +94,15 @@ def extract_text(doc: str, text: str, onto: Ontology | None = None) -> Extractio
             ctx.note_author(found)
         if seg.is_heading:
             ctx.start_section(found)
-        res = ctx.resolve(seg.text, found, text.rfind("\n", 0, seg.start) + 1)
+        line = text.rfind("\n", 0, seg.start) + 1
+        res = ctx.resolve(seg.text, found, line)
+        line_topics.setdefault(line, set()).update(m.name for m in found if m.label == TOPIC)
         out.mentions += [(m, ev) for m in res.mentions if m.is_party or m.label in (
             REGION, TOPIC, PROGRAMME)]
         rels = relater.extract(seg.text, res)
-        out.facts += _facts(rels, ev, res.topics, res.region)
+        new = _facts(rels, ev, res.topics, res.region)
+        fact_lines.update((len(out.facts) + i, line) for i in range(len(new)))
+        out.facts += new
         _lists(seg, res, ev, out, relater, ctx)
         marker = footnote_marker(seg.text)
         if marker and seg.text.startswith(marker):
@@ -106,6 +112,10 @@ def extract_text(doc: str, text: str, onto: Ontology | None = None) -> Extractio
             if trig:
                 subj = ctx.author if ctx.author is not None else res.subject
                 pending_notes[marker] = (trig[-1].type, ev, subj)
+    # a sentence's topics include those of the rest of its paragraph (one line once joined)
+    for i, ln in fact_lines.items():
+        f = out.facts[i]
+        out.facts[i] = replace(f, topics=tuple(sorted({*f.topics, *line_topics[ln]})))
     triggers = {w: t for w, (t, _p) in relater.words.items()}
     out.tables = find_count_tables(segments, finder, onto, triggers)
     return out
@@ -157,7 +167,8 @@ def _footnote_list(marker: str, mentions: list[Mention], ev: Evidence,
 
 def _party_node(b: GraphBuilder, m: Mention, ev: Evidence) -> str:
     if m.label == INSTITUTION:
-        alias = m.surface if m.surface not in (m.name,) and len(m.surface) > 3 else None
+        named = not m.via and m.surface != m.name and len(m.surface) > 3
+        alias = m.surface if named else None  # a name in the text, not a resolved reference
         return b.institution(m.name, m.kind or "金融機関", m.region, ev, alias=alias)
     return b.mention_node(KIND, m.name, ev)
 

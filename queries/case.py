@@ -1,0 +1,124 @@
+"""A routing case: a firm in a region with support topics, perhaps held by an institution.
+
+:func:`make_case` turns the user's words into graph terms and fails with the closest known
+names when a region, topic or holder is unknown.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import networkx as nx
+
+from shienmap.graph.ontology import Ontology, default_ontology
+from shienmap.graph.schema import INSTITUTION, KIND, REGION, TOPIC, fold, node_id
+
+
+class CaseError(ValueError):
+    """A case argument the graph does not know; the message names the closest known ones."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """A firm's case in graph terms."""
+
+    region: str  # 地域 name (a prefecture or a municipality)
+    prefecture: str
+    topics: tuple[str, ...]  # 課題 names
+    words: tuple[str, ...]  # the words the user gave, for matching evidence
+    escalate: bool  # the user called the case hard (難しい, 難解 …)
+    holder: str | None = None  # node id of the institution or kind holding the case
+
+    related: tuple[str, ...] = ()  # topics related to the case's (half credit)
+
+    @property
+    def topic_ids(self) -> frozenset[str]:
+        return frozenset(node_id(TOPIC, t) for t in self.topics)
+
+    @property
+    def related_ids(self) -> frozenset[str]:
+        return frozenset(node_id(TOPIC, t) for t in self.related) - self.topic_ids
+
+
+def _closest(word: str, names: list[str], n: int = 5) -> str:
+    near = difflib.get_close_matches(word, names, n=n, cutoff=0.3)
+    if not near:
+        near = [x for x in names if word[:1] and word[:1] in x][:n]
+    return "、".join(near) if near else "(none)"
+
+
+def resolve_region(word: str, onto: Ontology) -> tuple[str, str]:
+    """(region, prefecture) for a prefecture or municipality name; CaseError otherwise."""
+    r = onto.region(word)
+    if r is None or r.level not in ("都道府県", "市区町村"):
+        names = [x.name for x in onto.regions.values() if x.level in ("都道府県", "市区町村")]
+        raise CaseError(f"unknown region {word!r} (a prefecture or municipality); "
+                        f"closest: {_closest(word, names)}")
+    pref = onto.prefecture_of(r.name)
+    assert pref is not None
+    return r.name, pref
+
+
+def resolve_topics(words: list[str], onto: Ontology) -> tuple[tuple[str, ...], bool]:
+    """Map free words to 課題 by their aliases (a word may contain an alias: 特許の相談 -> 知的財産).
+
+    Returns the topics and whether the words mark the case as hard (難しい案件).
+    """
+    topics: list[str] = []
+    escalate = False
+    for word in words:
+        w = fold(word)
+        hard = any(e in w for e in onto.escalation_words)
+        escalate |= hard
+        found = onto.topic(w)
+        if found is None:
+            hits = [(len(k), name) for k, name in onto.topic_keys.items() if k and k in w]
+            found = onto.topics[max(hits)[1]] if hits else None
+        if found is not None:
+            topics.append(found.name)
+        elif not hard:
+            names = sorted({a for t in onto.topics.values() for a in (t.name, *t.aliases)})
+            raise CaseError(f"unknown topic {word!r}; closest: {_closest(word, names)}"
+                            f" (all topics: {'、'.join(onto.topics)})")
+    return tuple(dict.fromkeys(topics)), escalate
+
+
+def resolve_holder(g: nx.MultiDiGraph, word: str, region: str, onto: Ontology) -> str:
+    """The node holding the case: a named institution of the graph, else a kind — the region's
+    own institution of that kind when the graph has it."""
+    key = fold(word)
+    for n, d in g.nodes(data=True):
+        if d.get("label") == INSTITUTION and (
+                fold(d["name"]) == key or key in {fold(a) for a in d.get("aliases", [])}):
+            return n
+    known = onto.institution(word)
+    if known is not None and node_id(INSTITUTION, known.name) in g:
+        return node_id(INSTITUTION, known.name)
+    kind = onto.kind(word)
+    if kind is not None:
+        inst = onto.instance_name(kind.name, region)
+        if inst and node_id(INSTITUTION, inst) in g:
+            return node_id(INSTITUTION, inst)
+        return node_id(KIND, kind.name)
+    names = sorted({d["name"] for _, d in g.nodes(data=True)
+                    if d.get("label") in (INSTITUTION, KIND)})
+    raise CaseError(f"unknown holder {word!r} (an institution in the graph or a kind); "
+                    f"closest: {_closest(word, names)}")
+
+
+def make_case(g: nx.MultiDiGraph, region: str, topics: list[str], holder: str | None = None,
+              onto: Ontology | None = None) -> Case:
+    """Build a :class:`Case` from the user's words (raises :class:`CaseError`)."""
+    onto = onto or default_ontology()
+    reg, pref = resolve_region(region, onto)
+    if not topics:
+        raise CaseError("give at least one topic (--topic), e.g. 事業承継, 知的財産, 販路開拓")
+    names, escalate = resolve_topics(topics, onto)
+    if not names and not escalate:
+        raise CaseError(f"no known topic in {topics!r}")
+    h = resolve_holder(g, holder, reg, onto) if holder else None
+    if node_id(REGION, reg) not in g:
+        raise CaseError(f"region {reg!r} is not in the graph; rebuild it with this version")
+    related = tuple(dict.fromkeys(r for t in names for r in onto.topics[t].related))
+    return Case(reg, pref, names, tuple(topics), escalate, h, related)
