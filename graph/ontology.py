@@ -122,7 +122,7 @@ class Ontology:
     def region_chain(self, region: str | None) -> list[str]:
         """The region and every region containing it, innermost first."""
         chain: list[str] = []
-        while region and region in self.regions:
+        while region and region in self.regions and region not in chain:
             chain.append(region)
             region = self.regions[region].parent
         return chain
@@ -185,6 +185,11 @@ def _read(path: Path) -> dict:
 
 def _regions(data: dict) -> dict[str, Region]:
     regions: dict[str, Region] = {}
+    names = [data["national"]["name"]] + [x["name"] for part in ("block", "prefecture",
+                                           "municipality") for x in data[part]]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise OntologyError(f"regions.toml: names used twice: {dupes}")
     nat = data["national"]["name"]
     regions[nat] = Region(nat, "全国", source=data["source_blocks"])
     for b in data["block"]:
@@ -295,6 +300,8 @@ def _validate(o: Ontology) -> None:
     for r in o.regions.values():
         if r.parent and r.parent not in o.regions:
             problems.append(f"region {r.name}: unknown parent {r.parent}")
+        if o.region_chain(r.name)[-1] != "全国":
+            problems.append(f"region {r.name}: its parents do not lead to 全国 (a cycle?)")
     for k in o.kinds.values():
         if k.category not in CATEGORIES:
             problems.append(f"kind {k.name}: unknown category {k.category}")

@@ -61,7 +61,7 @@ def resolve_region(word: str, onto: Ontology) -> tuple[str, str]:
 
 
 def resolve_topics(words: list[str], onto: Ontology) -> tuple[tuple[str, ...], bool]:
-    """Map free words to 課題 by their aliases (a word may contain an alias: 特許の相談 -> 知的財産).
+    """Map free words to 課題 by their aliases (特許の相談 contains 特許 -> 知的財産).
 
     Returns the topics and whether the words mark the case as hard (難しい案件).
     """

@@ -9,9 +9,10 @@ down to the case region's own institution where the graph has it).
 
 Score of an answer (highest first, ties by id):
 
-* topic fit: +2 for each case topic the referral's evidence is about, +1 for each case topic
-  the receiver handles (対応); a referral that is about other topics only is not used;
-  a referral about no topic in particular counts 0.3;
+* topic fit: +2 for each case topic the referral's evidence is about (divided by the
+  square root of the number of topics it is about), +1 for each case topic the receiver
+  handles (対応); a referral about other topics only is not used; one about no topic in
+  particular counts 0.3;
 * region: +3 when the referral is documented for the case's prefecture (regional flows
   outrank general rules); a flow documented for another prefecture counts 0.7;
 * support: +0.1 per evidence sentence (up to 5), +0.5 per case word found in the evidence,
@@ -21,13 +22,15 @@ Score of an answer (highest first, ties by id):
 * distance: ×0.5 for each further referral hop; ×0.9 per step from the holder up to its kind
   and broader kinds; ×0.4 for practice borrowed from an institution of the same kind elsewhere.
 
-Without a holder the answers are where a firm would first go for those topics: institutions
-and kinds that handle them (対応) and that documents show taking such cases first (they refer
-topic cases on and receive none), the region's own institutions first.
+Without a holder the answers are where a firm would first go for those topics: +1 for each
+case topic an institution or kind handles (対応), +0.5 when documents show it passing or
+receiving such cases, +2 when they show it taking them first (it refers them on and receives
+none), +3 when that is documented in the case's region.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,7 +60,8 @@ ELSEWHERE = 0.7
 REGIONAL_BONUS = 3.0
 MIN_SCORE = 0.05
 RELATIVE_FLOOR = 0.05
-_FIRST_CONTACT_BONUS = 1.0
+_FIRST_CONTACT_BONUS = 2.0
+_DOCUMENTED_BONUS = 0.5
 
 
 @dataclass
@@ -215,10 +219,11 @@ def _starts(view: _Graph, case: Case) -> list[tuple[str, list[str], float]]:
 def _relevance(view: _Graph, case: Case, v: str, data: dict[str, Any]) -> float | None:
     topics = set(data.get("topics", []))
     handled = view.handles(v)
-    fit = 2.0 * len(topics & case.topic_ids) + 1.0 * len(handled & case.topic_ids)
-    fit += 1.0 * len(topics & case.related_ids) + 0.5 * len(handled & case.related_ids)
+    spread = math.sqrt(len(topics)) if topics else 1.0  # an edge about many topics is vaguer
+    fit = (2.0 * len(topics & case.topic_ids) + 1.0 * len(topics & case.related_ids)) / spread
+    fit += 1.0 * len(handled & case.topic_ids) + 0.5 * len(handled & case.related_ids)
     if fit == 0:
-        if topics:
+        if topics and case.topic_ids:
             return None  # a referral documented for other topics
         fit = 0.1 if handled else 0.3
     quotes = [fold(ev["quote"]) for ev in data.get("evidence", [])]
@@ -286,7 +291,7 @@ def _answer(view: _Graph, case: Case, v: str, path: list[str], where: str | None
 
 def _path_evidence(view: _Graph, path: list[str]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for u, v in zip(path, path[1:], strict=False):
+    for u, v in itertools.pairwise(path):
         if view.g.has_edge(u, v, key=REFERRAL):
             for ev in view.g.edges[u, v, REFERRAL]["evidence"][:3]:
                 out.append({"source": u, "target": v, "type": REFERRAL, **ev})
@@ -328,7 +333,9 @@ def _entry_points(view: _Graph, case: Case) -> list[RouteAnswer]:
         if not handled and not out_t:
             continue
         score = len(handled) + (_FIRST_CONTACT_BONUS if out_t and not in_t else 0.0)
-        score += REGIONAL_BONUS if pref == case.prefecture else 0.0
+        score += _DOCUMENTED_BONUS if out_t or in_t else 0.0
+        if pref == case.prefecture and out_t:
+            score += REGIONAL_BONUS  # documented to take such cases in this region
         region_id = node_id(REGION, case.region)
         answer = _answer(view, case, n, [region_id, n], None, score)
         if answer is None:

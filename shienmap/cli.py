@@ -41,7 +41,108 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _common(b)
     b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("route", help="who handles this case next",
+                       description="Rank the institutions that should take a firm's case next, "
+                                   "with the path and evidence that justify each.")
+    r.add_argument("--region", required=True, help="prefecture or municipality (群馬県, 横浜市)")
+    r.add_argument("--topic", action="append", required=True, metavar="T",
+                   help="support topic or free words (事業承継, 特許の相談); repeat for several")
+    r.add_argument("--holder", help="institution now holding the case (信用金庫, 八十二銀行)")
+    r.add_argument("--top", type=int, default=10, help="how many answers (default 10)")
+    r.add_argument("--backend", choices=["networkx"], default="networkx",
+                   help="query backend (the Cypher backend comes with the Neo4j store)")
+    _common(r)
+    r.set_defaults(func=cmd_route)
+
+    h = sub.add_parser("hubs", help="hubs and brokers of the network",
+                       description="Rank institutions (or kinds) by hub score: the mean of "
+                                   "PageRank, betweenness and degree, each relative to the "
+                                   "largest in the graph analysed.")
+    h.add_argument("--region", help="only this prefecture or municipality (default: national)")
+    h.add_argument("--relation", action="append", metavar="TYPE",
+                   help="relationship types to use (default 紹介 出向 協定 同行訪問 連携)")
+    h.add_argument("--level", choices=["機関", "機関種別"], default="機関",
+                   help="named institutions or institution kinds (default 機関)")
+    h.add_argument("--top", type=int, default=20, help="how many rows (default 20)")
+    h.add_argument("--k", type=int, default=None,
+                   help="sample k sources for betweenness (default: exact)")
+    h.add_argument("--seed", type=int, default=0, help="seed for --k sampling")
+    h.add_argument("--backend", choices=["networkx"], default="networkx",
+                   help="query backend (the Cypher backend comes with the Neo4j store)")
+    _common(h)
+    h.set_defaults(func=cmd_hubs)
     return parser
+
+
+def _load(args: argparse.Namespace):
+    from shienmap.graph.store import read_graph
+
+    return read_graph(args.graph)
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    from shienmap.queries.case import CaseError, make_case
+    from shienmap.queries.routing import route
+
+    g = _load(args)
+    try:
+        case = make_case(g, args.region, args.topic, args.holder)
+    except CaseError as exc:
+        raise UserError(str(exc)) from exc
+    result = route(g, case, limit=args.top)
+    if not result.answers:
+        print(f"shienmap: no route: {result.reason}", file=sys.stderr)
+    if args.json:
+        _print_json([a.as_dict() for a in result.answers])
+        return 0
+    holder = g.nodes[case.holder]["name"] if case.holder else "(none: where a firm goes first)"
+    print(f"case: {case.region} ({case.prefecture}); topics: {'、'.join(case.topics) or '-'}"
+          f"{' (hard case)' if case.escalate else ''}; holder: {holder}")
+    if not result.answers:
+        return 0
+    rows = []
+    for i, a in enumerate(result.answers, 1):
+        names = [g.nodes[p]["name"] for p in a.path]
+        ev = a.evidence[0] if a.evidence else None
+        rows.append([i, a.name + (f" (= {a.instance})" if a.instance else ""), a.label,
+                     f"{a.score:.2f}", " → ".join(names),
+                     f"{ev['doc'][:3]}: {_short(ev['quote'], 50)}" if ev else "-"])
+    print(_table(["#", "next handler", "label", "score", "path", "evidence"], rows))
+    return 0
+
+
+def cmd_hubs(args: argparse.Namespace) -> int:
+    from shienmap.queries.hubs import DEFAULT_RELATIONS, HubError, hubs
+
+    g = _load(args)
+    relations = tuple(args.relation) if args.relation else DEFAULT_RELATIONS
+    try:
+        rows = hubs(g, region=args.region, relations=relations, level=args.level,
+                    top=args.top, k=args.k, seed=args.seed)
+    except HubError as exc:
+        raise UserError(str(exc)) from exc
+    if args.json:
+        _print_json([r.as_dict() for r in rows])
+        return 0
+    if not rows:
+        print("no relations of those types in that region")
+        return 0
+
+    def io(r) -> str:
+        types = sorted(set(r.in_degree) | set(r.out_degree))
+        return " ".join(f"{t}{r.in_degree.get(t, 0)}/{r.out_degree.get(t, 0)}" for t in types)
+
+    print(_table(["#", "name", "category", "hub score", "degree", "in/out by type",
+                  "betweenness", "pagerank", "brokerage"],
+                 [[i, r.name, r.category, f"{r.hub_score:.3f}", r.degree, io(r),
+                   f"{r.betweenness:.3f}", f"{r.pagerank:.3f}", r.brokerage]
+                  for i, r in enumerate(rows, 1)]))
+    return 0
 
 
 def _progress(quiet: bool):
