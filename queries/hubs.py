@@ -79,6 +79,36 @@ def _in_region(g: nx.MultiDiGraph, n: str, region: str, onto: Ontology) -> bool:
     return bool(r) and region in onto.region_chain(r.split(":", 1)[1])
 
 
+def edge_in_region(g: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any], region: str,
+                   onto: Ontology, *, strict: bool = True) -> bool:
+    """Whether an edge belongs to a region's network: documented for the region, or joining
+    institutions located in it (``strict``: every institution end; else at least one)."""
+    regs = {r.split(":", 1)[1] for r in d.get("regions", [])}
+    if any(region in onto.region_chain(r) for r in regs):
+        return True
+    ends = [n for n in (u, v) if g.nodes[n]["label"] == INSTITUTION]
+    inside = [n for n in ends if _in_region(g, n, region, onto)]
+    return bool(inside) and (not strict or len(inside) == len(ends))
+
+
+def hub_scores(h: nx.DiGraph, *, k: int | None = None, seed: int = 0
+               ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """(hub score, betweenness, PageRank) per node of a weighted relation graph; hub score is
+    the mean of PageRank, betweenness and degree, each divided by its maximum."""
+    sample = k if k is not None and k < h.number_of_nodes() else None
+    between = nx.betweenness_centrality(h, k=sample, seed=seed)
+    rank = nx.pagerank(h, weight="weight")
+    degree = {n: float(h.in_degree(n, weight="weight") + h.out_degree(n, weight="weight"))
+              for n in h}
+
+    def norm(values: dict[str, float]) -> dict[str, float]:
+        m = max(values.values(), default=0.0) or 1.0
+        return {n: x / m for n, x in values.items()}
+
+    nb, nr, nd = norm(between), norm(rank), norm(degree)
+    return {n: (nb[n] + nr[n] + nd[n]) / 3 for n in h}, between, rank
+
+
 def relation_graph(g: nx.MultiDiGraph, *, region: str | None = None,
                    relations: tuple[str, ...] = DEFAULT_RELATIONS, level: str = INSTITUTION,
                    onto: Ontology | None = None) -> tuple[nx.DiGraph, list[tuple[str, str, str]]]:
@@ -100,14 +130,8 @@ def relation_graph(g: nx.MultiDiGraph, *, region: str | None = None,
         return n if d["label"] == KIND else node_id(KIND, d["type"])
 
     def keep(u: str, v: str, d: dict[str, Any]) -> bool:
-        if region_name is None:
-            return True
-        regs = {r.split(":", 1)[1] for r in d.get("regions", [])}
-        if any(region_name in onto.region_chain(r) for r in regs):
-            return True
-        ends = [n for n in (u, v) if g.nodes[n]["label"] == INSTITUTION]
-        inside = [n for n in ends if _in_region(g, n, region_name, onto)]
-        return bool(inside) and (level == KIND or len(inside) == len(ends))
+        return region_name is None or edge_in_region(g, u, v, d, region_name, onto,
+                                                     strict=level == INSTITUTION)
 
     h = nx.DiGraph()
     typed: list[tuple[str, str, str]] = []
@@ -137,9 +161,7 @@ def hubs(g: nx.MultiDiGraph, *, region: str | None = None,
     h, typed = relation_graph(g, region=region, relations=relations, level=level, onto=onto)
     if h.number_of_nodes() == 0:
         return []
-    sample = k if k is not None and k < h.number_of_nodes() else None
-    between = nx.betweenness_centrality(h, k=sample, seed=seed)
-    rank = nx.pagerank(h, weight="weight")
+    score, between, rank = hub_scores(h, k=k, seed=seed)
     ins: dict[str, Counter[str]] = defaultdict(Counter)
     outs: dict[str, Counter[str]] = defaultdict(Counter)
     for a, b, t in typed:
@@ -151,19 +173,13 @@ def hubs(g: nx.MultiDiGraph, *, region: str | None = None,
     cat = {n: _category(g, n) for n in h}
     roles = {n: _roles(h, n, cat) for n in h}
     degree = {n: sum(ins[n].values()) + sum(outs[n].values()) for n in h}
-
-    def norm(values: dict[str, float]) -> dict[str, float]:
-        m = max(values.values()) or 1.0
-        return {n: v / m for n, v in values.items()}
-
-    nb, nr, nd = norm(between), norm(rank), norm({n: float(v) for n, v in degree.items()})
     rows = []
     for n in h:
         d = g.nodes[n]
         rows.append(HubRow(
             id=n, name=d["name"], label=d["label"], type=d.get("type", d["name"]),
             category=cat[n], degree=degree[n], betweenness=between[n], pagerank=rank[n],
-            brokerage=_cross(roles[n]), hub_score=(nb[n] + nr[n] + nd[n]) / 3,
+            brokerage=_cross(roles[n]), hub_score=score[n],
             in_degree=dict(sorted(ins[n].items())), out_degree=dict(sorted(outs[n].items())),
             roles=roles[n]))
     rows.sort(key=lambda r: (-r.hub_score, r.id))
@@ -196,4 +212,5 @@ def _cross(roles: dict[str, int]) -> int:
     return roles["gatekeeper"] + roles["representative"] + roles["liaison"]
 
 
-__all__ = ["DEFAULT_RELATIONS", "HubError", "HubRow", "hubs", "relation_graph"]
+__all__ = ["DEFAULT_RELATIONS", "HubError", "HubRow", "edge_in_region", "hub_scores", "hubs",
+           "relation_graph"]

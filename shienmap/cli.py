@@ -72,7 +72,59 @@ def build_parser() -> argparse.ArgumentParser:
                    help="query backend (the Cypher backend comes with the Neo4j store)")
     _common(h)
     h.set_defaults(func=cmd_hubs)
+
+    m = sub.add_parser("map", help="write a self-contained HTML network map",
+                       description="Write an HTML map (pyvis) that opens with no network access. "
+                                   "With --route-from, the answers of that case are highlighted "
+                                   "on their neighbourhood.")
+    m.add_argument("--out", type=Path, default=Path("out/map.html"),
+                   help="HTML file to write (default out/map.html)")
+    m.add_argument("--region", help="only this region; with --route-from, the case's region")
+    m.add_argument("--relation", action="append", metavar="TYPE",
+                   help="relationship types to draw (default 紹介 出向 協定 同行訪問 連携)")
+    m.add_argument("--route-from", metavar="HOLDER",
+                   help="highlight the routing answers of a case held by HOLDER "
+                        "(with --region and --topic)")
+    m.add_argument("--topic", action="append", metavar="T", help="the case's topic(s)")
+    m.add_argument("--title", default=None, help="page title")
+    _common(m)
+    m.set_defaults(func=cmd_map)
     return parser
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from shienmap.queries.hubs import DEFAULT_RELATIONS
+    from shienmap.visualisations.network_map import MapError, map_subgraph, render_map, write_map
+
+    g = _load(args)
+    relations = tuple(args.relation) if args.relation else DEFAULT_RELATIONS
+    result = None
+    if args.route_from or args.topic:
+        from shienmap.queries.case import CaseError, make_case
+        from shienmap.queries.routing import route
+
+        if not (args.region and args.topic):
+            raise UserError("a route view needs --region and --topic as well as --route-from")
+        try:
+            result = route(g, make_case(g, args.region, args.topic, args.route_from))
+        except CaseError as exc:
+            raise UserError(str(exc)) from exc
+        if not result.answers:
+            raise UserError(f"no route to draw: {result.reason}")
+    try:
+        sub = map_subgraph(g, region=None if result else args.region, relations=relations,
+                           route=result)
+        title = args.title or "shienmap: " + ("経路 " if result else "") + (args.region or "全国")
+        path = write_map(render_map(sub, title=title), args.out)
+    except MapError as exc:
+        raise UserError(str(exc)) from exc
+    summary = {"map": str(path), "nodes": sub.number_of_nodes(), "edges": sub.number_of_edges()}
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"Wrote {path} ({summary['nodes']} nodes, {summary['edges']} edges); "
+              "open it in a browser, no network needed")
+    return 0
 
 
 def _load(args: argparse.Namespace):
