@@ -1,0 +1,8 @@
+// An institution's neighbourhood: every relation with its type, direction and evidence.
+// params: name
+MATCH (n {name: $name})-[r]-(m)
+WHERE n:`機関` OR n:`機関種別`
+RETURN n.name AS institution, type(r) AS relation,
+       CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction, m.name AS other,
+       r.count AS count, r.evidence_doc AS documents, r.evidence_quote AS quotes
+ORDER BY relation, other

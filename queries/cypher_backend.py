@@ -1,0 +1,196 @@
+"""The Cypher backend: routing and hubs answered from a Bolt server (Neo4j, FalkorDB).
+
+The parameterised queries in ``queries/cypher/*.cypher`` find what an answer is made of —
+the holder's starting points, the documented referral paths out of them, the kinds, broader
+kinds and topics of the nodes on those paths, the relations for hub analysis. The rows become
+a small NetworkX graph on which the same scoring as the NetworkX backend runs, so both
+backends rank alike by construction. Betweenness and PageRank come from NetworkX on those
+rows; ``hubs_gds.cypher`` computes them inside Neo4j when the Graph Data Science library is
+installed, and ``hubs_degree.cypher`` ranks by degree in plain Cypher.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from shienmap.graph.cypher import EVIDENCE_KEYS, CypherStore
+from shienmap.graph.ontology import Ontology, default_ontology
+from shienmap.graph.schema import (
+    BROADER,
+    HANDLES,
+    INSTITUTION,
+    IS_KIND,
+    KIND,
+    LABELS,
+    REFERRAL,
+    REGION,
+    TOPIC,
+    node_id,
+)
+
+from .case import Case, CaseError, _closest, resolve_region, resolve_topics
+from .hubs import DEFAULT_RELATIONS, HubRow, hubs
+from .routing import RouteResult, route
+
+QUERY_DIR = Path(__file__).with_name("cypher")
+_CONTEXT_TYPES = (IS_KIND, BROADER, HANDLES)
+
+
+@cache
+def load_query(name: str) -> str:
+    """The text of ``queries/cypher/NAME.cypher``."""
+    return (QUERY_DIR / f"{name}.cypher").read_text(encoding="utf-8")
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.cypher"))
+
+
+def _unflatten(props: dict[str, Any]) -> dict[str, Any]:
+    """Store properties back into graph attributes (evidence lists -> evidence records)."""
+    out = {k: v for k, v in props.items() if not k.startswith("evidence_") and k != "_push"}
+    docs = props.get("evidence_doc")
+    if docs is not None:
+        cols = [props.get(f"evidence_{k}") or [] for k in EVIDENCE_KEYS]
+        out["evidence"] = [dict(zip(EVIDENCE_KEYS, vals, strict=True))
+                           for vals in zip(*cols, strict=True)]
+    return {k: v for k, v in out.items() if v is not None}
+
+
+class CypherBackend:
+    """Routing and hubs over a :class:`CypherStore`."""
+
+    def __init__(self, store: CypherStore, onto: Ontology | None = None) -> None:
+        self.store = store
+        self.onto = onto or default_ontology()
+
+    def q(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Run ``queries/cypher/QUERY.cypher`` with parameters; a long list parameter is sent
+        in pieces small enough for the server's messages (FalkorDB: about 4 KB)."""
+        text = load_query(query)
+        budget = self.store.dialect.max_message - 1000
+        lists = [k for k, v in params.items() if isinstance(v, list)]
+        if not lists or len(json.dumps(params, ensure_ascii=False).encode()) <= budget:
+            return self.store.run(text, **params)
+        key = max(lists, key=lambda k: len(params[k]))
+        rows: list[dict[str, Any]] = []
+        chunk: list[Any] = []
+        for item in params[key]:
+            if chunk and len(json.dumps([*chunk, item], ensure_ascii=False).encode()) > budget:
+                rows += self.store.run(text, **{**params, key: chunk})
+                chunk = []
+            chunk.append(item)
+        if chunk:
+            rows += self.store.run(text, **{**params, key: chunk})
+        return rows
+
+    # ------------------------------------------------------------ cases
+    def make_case(self, region: str, topics: list[str], holder: str | None = None) -> Case:
+        reg, pref = resolve_region(region, self.onto)
+        if not topics:
+            raise CaseError("give at least one topic (--topic)")
+        names, escalate = resolve_topics(topics, self.onto)
+        h = self._holder(holder, reg) if holder else None
+        related = tuple(dict.fromkeys(r for t in names for r in self.onto.topics[t].related))
+        return Case(reg, pref, names, tuple(topics), escalate, h, related)
+
+    def _holder(self, word: str, region: str) -> str:
+        found = self.q("route_holder", name=word)
+        known = self.onto.institution(word)
+        if not found and known is not None:
+            found = self.q("route_holder", name=known.name)
+        named = [r["id"] for r in found if INSTITUTION in r["labels"]]
+        if named:
+            return named[0]
+        kind = self.onto.kind(word)
+        if kind is not None:
+            inst = self.onto.instance_name(kind.name, region)
+            if inst and self.q("route_holder", name=inst):
+                return node_id(INSTITUTION, inst)
+            return node_id(KIND, kind.name)
+        names = [r["props"]["name"] for r in self.q("relation_nodes")]
+        raise CaseError(f"unknown holder {word!r} (an institution in the graph or a kind); "
+                        f"closest: {_closest(word, names)}")
+
+    # ------------------------------------------------------------ routing
+    def route(self, case: Case, *, limit: int = 10) -> RouteResult:
+        """Same answers as :func:`shienmap.queries.routing.route` on the NetworkX graph."""
+        g = nx.MultiDiGraph()
+        g.add_node(node_id(REGION, case.region), label=REGION, name=case.region)
+        if case.holder is None:
+            rows = self.q("entry_points", topics=sorted(case.topic_ids))
+            ids = {r["id"] for r in rows}
+            for r in self.q("referrals_around", ids=sorted(ids)):
+                self._add_referral(g, r["source"], r["target"], r["props"])
+                ids |= {r["source"], r["target"]}
+        else:
+            [s] = self.q("route_starts", holder=case.holder)
+            starts = [s["holder"], *([s["kind"]] if s["kind"] else []), *s["broader"],
+                      *s["peers"]]
+            ids = set(starts)
+            for r in self.q("route_paths", starts=starts):
+                path = r["path"]
+                for (u, v), props in zip(itertools.pairwise(path), r["referrals"], strict=True):
+                    self._add_referral(g, u, v, props)
+                ids |= set(path)
+        self._add_context(g, ids, case)
+        return route(g, case, limit=limit, onto=self.onto)
+
+    def _add_referral(self, g: nx.MultiDiGraph, u: str, v: str, props: dict[str, Any]) -> None:
+        if not g.has_edge(u, v, key=REFERRAL):
+            g.add_edge(u, v, key=REFERRAL, type=REFERRAL, **_unflatten(props))
+
+    def _add_context(self, g: nx.MultiDiGraph, ids: set[str], case: Case) -> None:
+        """Nodes with their kinds, broader kinds, topics, and the case region's instances."""
+        seen: set[str] = set()
+        todo = set(ids)
+        while todo:
+            rows = self.q("route_context", ids=sorted(todo))
+            seen |= todo
+            todo = set()
+            for r in rows:
+                g.add_node(r["id"], label=_label(r["labels"]), **_unflatten(r["props"]))
+                for o in r["out"]:
+                    if o["type"] is None:
+                        continue
+                    g.add_edge(r["id"], o["target"], key=o["type"], type=o["type"])
+                    if o["type"] != HANDLES:
+                        todo.add(o["target"])
+                    else:
+                        g.add_node(o["target"], label=TOPIC)
+                if TOPIC not in r["labels"] and KIND in r["labels"]:
+                    inst = self.onto.instance_name(r["props"]["name"], case.region)
+                    if inst:
+                        todo.add(node_id(INSTITUTION, inst))
+            todo -= seen
+        for n in [n for n, d in g.nodes(data=True) if "label" not in d]:
+            g.remove_node(n)  # an instance the store does not hold
+
+    # ------------------------------------------------------------ hubs
+    def hubs(self, *, region: str | None = None, relations: tuple[str, ...] = DEFAULT_RELATIONS,
+             level: str = INSTITUTION, top: int | None = None, k: int | None = None,
+             seed: int = 0) -> list[HubRow]:
+        """Same ranking as :func:`shienmap.queries.hubs.hubs` on the NetworkX graph."""
+        g = nx.MultiDiGraph()
+        for r in self.q("relation_nodes"):
+            g.add_node(r["id"], label=_label(r["labels"]), **_unflatten(r["props"]))
+        for r in self.q("relation_edges", relations=list(relations)):
+            attrs = {"type": r["type"]}
+            if r["regions"]:
+                attrs["regions"] = r["regions"]
+            g.add_edge(r["source"], r["target"], key=r["type"], **attrs)
+        return hubs(g, region=region, relations=relations, level=level, top=top, k=k,
+                    seed=seed, onto=self.onto)
+
+
+def _label(labels: list[str]) -> str:
+    for label in labels:
+        if label in LABELS:
+            return label
+    return labels[0] if labels else ""
