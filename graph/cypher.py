@@ -51,6 +51,7 @@ from .schema import (
 RELATIONSHIP_TYPES = frozenset({*INSTITUTION_RELATIONS, *UNDIRECTED_RELATIONS,
                                 *STRUCTURAL_RELATIONS})
 BATCH = 1000
+EXPORT_GENERATION = "export"  # the _push value of data loaded from an exported script
 EVIDENCE_KEYS = ("doc", "start", "end", "quote")
 
 
@@ -122,17 +123,15 @@ def key_of(name: str) -> str:
     return f"`{name}`"
 
 
-def node_statement(label: str, *, generation: bool = True) -> str:
-    key = "{id: row.id, _push: $push}" if generation else "{id: row.id}"
-    return f"UNWIND $rows AS row MERGE (n:{label_of(label)} {key}) SET n += row.props"
+def node_statement(label: str) -> str:
+    return (f"UNWIND $rows AS row MERGE (n:{label_of(label)} {{id: row.id, _push: $push}}) "
+            "SET n += row.props")
 
 
-def edge_statement(rtype: str, start: str, end: str, *, generation: bool = True) -> str:
-    gen = ", _push: $push" if generation else ""
-    return (f"UNWIND $rows AS row MATCH (a:{label_of(start)} {{id: row.s{gen}}}) "
-            f"MATCH (b:{label_of(end)} {{id: row.t{gen}}}) "
-            f"MERGE (a)-[r:{rel_of(rtype)}]->(b) SET r += row.props"
-            + (", r._push = $push" if generation else ""))
+def edge_statement(rtype: str, start: str, end: str) -> str:
+    return (f"UNWIND $rows AS row MATCH (a:{label_of(start)} {{id: row.s, _push: $push}}) "
+            f"MATCH (b:{label_of(end)} {{id: row.t, _push: $push}}) "
+            f"MERGE (a)-[r:{rel_of(rtype)}]->(b) SET r += row.props, r._push = $push")
 
 
 def node_append_statement(label: str, key: str) -> str:
@@ -164,6 +163,22 @@ class Dialect:
     name: str
     transactional: bool  # the push can run in one explicit transaction
     max_message: int  # bytes of parameters one statement may carry
+    escape_strings: bool = False  # the server splices string parameters into the query
+
+    def encode(self, value: Any) -> Any:
+        """Parameters as this server needs them. FalkorDB's Bolt layer writes parameters into
+        a ``CYPHER name='…'`` header without escaping (measured: a value with ' breaks the
+        query, ``\\b`` arrives as a backspace), so its strings get ``\\`` and ``'`` escaped and
+        reach the query as the same data; Neo4j takes parameters as they are."""
+        if not self.escape_strings:
+            return value
+        if isinstance(value, str):
+            return value.replace("\\", "\\\\").replace("'", "\\'")
+        if isinstance(value, list):
+            return [self.encode(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.encode(v) for k, v in value.items()}
+        return value
 
     def schema_statements(self, labels: list[str]) -> list[str]:
         if self.name == "neo4j":
@@ -174,7 +189,7 @@ class Dialect:
 
 
 NEO4J = Dialect("neo4j", transactional=True, max_message=4_000_000)
-FALKORDB = Dialect("falkordb", transactional=False, max_message=3_600)
+FALKORDB = Dialect("falkordb", transactional=False, max_message=3_600, escape_strings=True)
 
 
 def detect_dialect(driver: Any, database: str | None) -> Dialect:
@@ -294,7 +309,7 @@ class CypherStore:
     def run(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
         """Run one query with parameters (never with values pasted into the text)."""
         with self.driver.session(database=self.database) as s:
-            return s.run(query, params).data()
+            return s.run(query, self.dialect.encode(params)).data()
 
     def create_schema(self, labels: list[str]) -> None:
         from neo4j.exceptions import Neo4jError
@@ -322,10 +337,10 @@ class CypherStore:
                     s.execute_write(self._write_all, statements, push_id, expected)
             else:
                 self._write_all(None, statements, push_id, expected)
-        except (Neo4jError, PushError, OSError) as exc:
+        except Exception as exc:  # server errors, lost connections, values the driver refuses
             if not self.dialect.transactional:
                 self._abort(push_id)
-            msg = exc.message if isinstance(exc, Neo4jError) else str(exc)
+            msg = exc.message if isinstance(exc, Neo4jError) else f"{type(exc).__name__}: {exc}"
             raise PushError(f"push failed; the previous graph is unchanged: {msg}") from exc
         return PushReport(self.dialect.name, *expected, len(statements) + 3, push_id)
 
@@ -384,16 +399,16 @@ def cypher_literal(value: Any) -> str:
 def export_statements(g: nx.MultiDiGraph, batch: int = 200) -> list[str]:
     """The statements of a script that loads the graph into Neo4j (constraints first)."""
     labels = sorted({d["label"] for _, d in g.nodes(data=True)})
-    out = [f"CREATE CONSTRAINT shienmap_export_{i}_id IF NOT EXISTS FOR (n:{label_of(label)}) "
-           "REQUIRE n.id IS UNIQUE" for i, label in enumerate(LABELS) if label in labels]
+    out = NEO4J.schema_statements(labels)  # the push's constraints: a later push swaps it
+    gen = cypher_literal(EXPORT_GENERATION)
     for label, rows in node_rows(g).items():
         for i in range(0, len(rows), batch):
-            out.append(node_statement(label, generation=False)
-                       .replace("$rows", cypher_literal(rows[i:i + batch])))
+            out.append(node_statement(label).replace("$rows", cypher_literal(rows[i:i + batch]))
+                       .replace("$push", gen))
     for (rtype, start, end), rows in edge_rows(g).items():
         for i in range(0, len(rows), batch):
-            out.append(edge_statement(rtype, start, end, generation=False)
-                       .replace("$rows", cypher_literal(rows[i:i + batch])))
+            out.append(edge_statement(rtype, start, end)
+                       .replace("$rows", cypher_literal(rows[i:i + batch])).replace("$push", gen))
     return out
 
 
@@ -403,7 +418,8 @@ def export_cypher(g: nx.MultiDiGraph, path: Path | str) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     header = ("// shienmap graph export: run with `cypher-shell -f FILE` or paste into Neo4j "
               "Browser.\n// Labels and relationship types are Japanese, always backtick-quoted."
-              "\n// Re-running it updates the same nodes and relationships (MERGE by id).\n")
+              "\n// Re-running it updates the same nodes and relationships (MERGE by id and "
+              "generation 'export';\n// a later `shienmap neo4j push` replaces them).\n")
     p.write_text(header + "".join(s + ";\n" for s in export_statements(g)), encoding="utf-8")
     return p
 

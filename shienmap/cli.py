@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,30 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--graph", type=Path, default=DEFAULT_GRAPH,
                    help=f"graph file (node-link JSON; default {DEFAULT_GRAPH})")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout")
+
+
+def _backend(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=["networkx", "cypher"], default="networkx",
+                   help="networkx: the graph file; cypher: a Neo4j (Bolt) server holding the "
+                        "pushed graph")
+    p.add_argument("--uri", default=os.environ.get("NEO4J_URI"),
+                   help="Bolt URI for --backend cypher (default $NEO4J_URI)")
+    p.add_argument("--database", default=os.environ.get("NEO4J_DATABASE"),
+                   help="database name (default: the server's default)")
+
+
+def _store(args: argparse.Namespace):
+    """A Cypher store from --uri/--database and $NEO4J_USER/$NEO4J_PASSWORD (never printed)."""
+    from shienmap.graph.cypher import CypherStore
+
+    if not args.uri:
+        raise UserError("give --uri (or set NEO4J_URI) for the Cypher backend")
+    user = os.environ.get("NEO4J_USER", "neo4j")
+    password = os.environ.get("NEO4J_PASSWORD", "")
+    try:
+        return CypherStore(args.uri, user, password, database=args.database)
+    except Exception as exc:  # driver errors: bad URI, refused, authentication
+        raise UserError(f"cannot connect to {args.uri}: {type(exc).__name__}: {exc}") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,8 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="support topic or free words (事業承継, 特許の相談); repeat for several")
     r.add_argument("--holder", help="institution now holding the case (信用金庫, 八十二銀行)")
     r.add_argument("--top", type=int, default=10, help="how many answers (default 10)")
-    r.add_argument("--backend", choices=["networkx"], default="networkx",
-                   help="query backend (the Cypher backend comes with the Neo4j store)")
+    _backend(r)
     _common(r)
     r.set_defaults(func=cmd_route)
 
@@ -68,8 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--k", type=int, default=None,
                    help="sample k sources for betweenness (default: exact)")
     h.add_argument("--seed", type=int, default=0, help="seed for --k sampling")
-    h.add_argument("--backend", choices=["networkx"], default="networkx",
-                   help="query backend (the Cypher backend comes with the Neo4j store)")
+    _backend(h)
     _common(h)
     h.set_defaults(func=cmd_hubs)
 
@@ -89,7 +112,62 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--title", default=None, help="page title")
     _common(m)
     m.set_defaults(func=cmd_map)
+
+    n = sub.add_parser("neo4j", help="Neo4j: push the graph")
+    nsub = n.add_subparsers(dest="neo4j_command", required=True, metavar="ACTION")
+    push = nsub.add_parser("push", help="write the graph to a Neo4j server (idempotent, "
+                                        "all or nothing); user and password from "
+                                        "$NEO4J_USER and $NEO4J_PASSWORD")
+    push.add_argument("--uri", required=True, help="Bolt URI, e.g. neo4j://localhost:7687")
+    push.add_argument("--database", default=None, help="database (default: the server's)")
+    _common(push)
+    push.set_defaults(func=cmd_neo4j_push)
+
+    c = sub.add_parser("cypher", help="Cypher exports")
+    csub = c.add_subparsers(dest="cypher_command", required=True, metavar="ACTION")
+    ex = csub.add_parser("export", help="write a Cypher script (cypher-shell or Neo4j Browser)"
+                                        " and optionally CSV files for neo4j-admin import")
+    ex.add_argument("--out", type=Path, required=True, help="the .cypher file to write")
+    ex.add_argument("--csv", type=Path, default=None, metavar="DIR",
+                    help="also write CSV files for `neo4j-admin database import full`")
+    _common(ex)
+    ex.set_defaults(func=cmd_cypher_export)
     return parser
+
+
+def cmd_neo4j_push(args: argparse.Namespace) -> int:
+    from shienmap.graph.cypher import PushError
+
+    g = _load(args)
+    store = _store(args)
+    try:
+        report = store.push(g)
+    except PushError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        store.close()
+    if args.json:
+        _print_json(vars(report))
+    else:
+        print(f"Pushed {report.nodes} nodes and {report.relationships} relationships to "
+              f"{args.uri} ({report.dialect}, {report.statements} statements, "
+              f"generation {report.push_id})")
+    return 0
+
+
+def cmd_cypher_export(args: argparse.Namespace) -> int:
+    from shienmap.graph.cypher import export_csv, export_cypher
+
+    g = _load(args)
+    path = export_cypher(g, args.out)
+    files = export_csv(g, args.csv) if args.csv else []
+    if args.json:
+        _print_json({"cypher": str(path), "csv": [str(f) for f in files]})
+    else:
+        print(f"Wrote {path} (run: cypher-shell -f {path.name})")
+        if files:
+            print(f"Wrote {len(files)} CSV files to {args.csv} (neo4j-admin database import full)")
+    return 0
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -141,28 +219,42 @@ def cmd_route(args: argparse.Namespace) -> int:
     from shienmap.queries.case import CaseError, make_case
     from shienmap.queries.routing import route
 
-    g = _load(args)
+    store = None
     try:
-        case = make_case(g, args.region, args.topic, args.holder)
+        if args.backend == "cypher":
+            from shienmap.queries.cypher_backend import CypherBackend
+
+            store = _store(args)
+            backend = CypherBackend(store)
+            case = backend.make_case(args.region, args.topic, args.holder)
+            result = backend.route(case, limit=args.top)
+            names = {n: n.split(":", 1)[1] for a in result.answers for n in a.path}
+        else:
+            g = _load(args)
+            case = make_case(g, args.region, args.topic, args.holder)
+            result = route(g, case, limit=args.top)
+            names = {n: g.nodes[n]["name"] for a in result.answers for n in a.path}
     except CaseError as exc:
         raise UserError(str(exc)) from exc
-    result = route(g, case, limit=args.top)
+    finally:
+        if store is not None:
+            store.close()
     if not result.answers:
         print(f"shienmap: no route: {result.reason}", file=sys.stderr)
     if args.json:
         _print_json([a.as_dict() for a in result.answers])
         return 0
-    holder = g.nodes[case.holder]["name"] if case.holder else "(none: where a firm goes first)"
+    holder = case.holder.split(":", 1)[1] if case.holder else "(none: where a firm goes first)"
     print(f"case: {case.region} ({case.prefecture}); topics: {'、'.join(case.topics) or '-'}"
           f"{' (hard case)' if case.escalate else ''}; holder: {holder}")
     if not result.answers:
         return 0
     rows = []
     for i, a in enumerate(result.answers, 1):
-        names = [g.nodes[p]["name"] for p in a.path]
+        path = [names.get(p, p.split(":", 1)[1]) for p in a.path]
         ev = a.evidence[0] if a.evidence else None
         rows.append([i, a.name + (f" (= {a.instance})" if a.instance else ""), a.label,
-                     f"{a.score:.2f}", " → ".join(names),
+                     f"{a.score:.2f}", " → ".join(path),
                      f"{ev['doc'][:3]}: {_short(ev['quote'], 50)}" if ev else "-"])
     print(_table(["#", "next handler", "label", "score", "path", "evidence"], rows))
     return 0
@@ -171,13 +263,23 @@ def cmd_route(args: argparse.Namespace) -> int:
 def cmd_hubs(args: argparse.Namespace) -> int:
     from shienmap.queries.hubs import DEFAULT_RELATIONS, HubError, hubs
 
-    g = _load(args)
     relations = tuple(args.relation) if args.relation else DEFAULT_RELATIONS
+    options = {"region": args.region, "relations": relations, "level": args.level,
+               "top": args.top, "k": args.k, "seed": args.seed}
+    store = None
     try:
-        rows = hubs(g, region=args.region, relations=relations, level=args.level,
-                    top=args.top, k=args.k, seed=args.seed)
+        if args.backend == "cypher":
+            from shienmap.queries.cypher_backend import CypherBackend
+
+            store = _store(args)
+            rows = CypherBackend(store).hubs(**options)
+        else:
+            rows = hubs(_load(args), **options)
     except HubError as exc:
         raise UserError(str(exc)) from exc
+    finally:
+        if store is not None:
+            store.close()
     if args.json:
         _print_json([r.as_dict() for r in rows])
         return 0
