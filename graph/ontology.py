@@ -157,6 +157,13 @@ class Ontology:
             return None
         return k.instance_names.get(pref, f"{pref}{k.name}")
 
+    def category_of(self, node: dict) -> str:
+        """The category (金融機関 …) of a 機関 or 機関種別 node's attributes."""
+        kind = self.kinds.get(node.get("type") or node.get("name", ""))
+        if node.get("label") == "機関種別" and node.get("category"):
+            return node["category"]
+        return kind.category if kind else "その他"
+
     # ------------------------------------------------------------------ others
     def institution(self, text: str) -> KnownInstitution | None:
         name = self.institution_keys.get(fold(text))

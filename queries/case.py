@@ -7,6 +7,7 @@ names when a region, topic or holder is unknown.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -107,18 +108,29 @@ def resolve_holder(g: nx.MultiDiGraph, word: str, region: str, onto: Ontology) -
                     f"closest: {_closest(word, names)}")
 
 
-def make_case(g: nx.MultiDiGraph, region: str, topics: list[str], holder: str | None = None,
-              onto: Ontology | None = None) -> Case:
-    """Build a :class:`Case` from the user's words (raises :class:`CaseError`)."""
-    onto = onto or default_ontology()
+def case_from_words(region: str, topics: list[str], holder_of: Callable[[str, str], str] | None,
+                    holder: str | None, onto: Ontology) -> Case:
+    """Build a :class:`Case`; ``holder_of(word, region)`` finds the holder's node id in
+    whichever backend holds the graph."""
     reg, pref = resolve_region(region, onto)
     if not topics:
         raise CaseError("give at least one topic (--topic), e.g. 事業承継, 知的財産, 販路開拓")
     names, escalate = resolve_topics(topics, onto)
     if not names and not escalate:
         raise CaseError(f"no known topic in {topics!r}")
-    h = resolve_holder(g, holder, reg, onto) if holder else None
-    if node_id(REGION, reg) not in g:
-        raise CaseError(f"region {reg!r} is not in the graph; rebuild it with this version")
+    h = holder_of(holder, reg) if holder and holder_of else None
     related = tuple(dict.fromkeys(r for t in names for r in onto.topics[t].related))
     return Case(reg, pref, names, tuple(topics), escalate, h, related)
+
+
+def make_case(g: nx.MultiDiGraph, region: str, topics: list[str], holder: str | None = None,
+              onto: Ontology | None = None) -> Case:
+    """Build a :class:`Case` from the user's words against a NetworkX graph (raises
+    :class:`CaseError`)."""
+    onto = onto or default_ontology()
+    case = case_from_words(region, topics, lambda w, r: resolve_holder(g, w, r, onto), holder,
+                           onto)
+    if node_id(REGION, case.region) not in g:
+        raise CaseError(f"region {case.region!r} is not in the graph; rebuild it with this "
+                        "version")
+    return case

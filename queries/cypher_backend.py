@@ -34,7 +34,7 @@ from shienmap.graph.schema import (
     node_id,
 )
 
-from .case import Case, CaseError, _closest, resolve_region, resolve_topics
+from .case import Case, CaseError, _closest, case_from_words
 from .hubs import DEFAULT_RELATIONS, HubRow, hubs
 from .routing import RouteResult, route
 
@@ -92,13 +92,8 @@ class CypherBackend:
 
     # ------------------------------------------------------------ cases
     def make_case(self, region: str, topics: list[str], holder: str | None = None) -> Case:
-        reg, pref = resolve_region(region, self.onto)
-        if not topics:
-            raise CaseError("give at least one topic (--topic)")
-        names, escalate = resolve_topics(topics, self.onto)
-        h = self._holder(holder, reg) if holder else None
-        related = tuple(dict.fromkeys(r for t in names for r in self.onto.topics[t].related))
-        return Case(reg, pref, names, tuple(topics), escalate, h, related)
+        """Build a case, finding the holder in the store (raises :class:`CaseError`)."""
+        return case_from_words(region, topics, self._holder, holder, self.onto)
 
     def _holder(self, word: str, region: str) -> str:
         found = self.q("route_holder", name=word)

@@ -66,14 +66,6 @@ class HubRow:
                 "in_degree": self.in_degree, "out_degree": self.out_degree, "roles": self.roles}
 
 
-def _category(g: nx.MultiDiGraph, n: str) -> str:
-    d = g.nodes[n]
-    if d["label"] == KIND:
-        return d.get("category", "その他")
-    kind = node_id(KIND, d["type"])
-    return g.nodes[kind].get("category", "その他") if kind in g else "その他"
-
-
 def _in_region(g: nx.MultiDiGraph, n: str, region: str, onto: Ontology) -> bool:
     r = g.nodes[n].get("region")
     return bool(r) and region in onto.region_chain(r.split(":", 1)[1])
@@ -170,7 +162,8 @@ def hubs(g: nx.MultiDiGraph, *, region: str | None = None,
         if t not in DIRECTED_RELATIONS:
             outs[b][t] += 1
             ins[a][t] += 1
-    cat = {n: _category(g, n) for n in h}
+    onto = onto or default_ontology()
+    cat = {n: onto.category_of(g.nodes[n]) for n in h}
     roles = {n: _roles(h, n, cat) for n in h}
     degree = {n: sum(ins[n].values()) + sum(outs[n].values()) for n in h}
     rows = []

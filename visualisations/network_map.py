@@ -54,11 +54,7 @@ class MapError(ValueError):
 
 
 def _category(g: nx.MultiDiGraph, n: str) -> str:
-    d = g.nodes[n]
-    if d["label"] == KIND:
-        return d.get("category", "その他")
-    kind = default_ontology().kinds.get(d.get("type", ""))
-    return kind.category if kind else "その他"
+    return default_ontology().category_of(g.nodes[n])
 
 
 def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
