@@ -20,7 +20,8 @@ What differs between servers is isolated in :class:`Dialect`:
   list properties are appended in pieces, and during a push readers may see the new
   generation beside the old one until the swap.
 
-Schema statements differ too: Neo4j gets uniqueness constraints on ``id``, FalkorDB indexes.
+Schema statements differ too: Neo4j gets uniqueness constraints on ``(id, _push)``, FalkorDB
+indexes on ``id``.
 Evidence becomes four parallel list properties (``evidence_doc``, ``evidence_start``,
 ``evidence_end``, ``evidence_quote``), which Neo4j Browser shows; Neo4j properties cannot hold
 maps.
