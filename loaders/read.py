@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +89,8 @@ def decode_text(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
     if len(clean) == 1:
         enc, text = next(iter(clean.items()))
         return _checked(text, enc, path)
-    return _checked(clean[_arbitrate(data, clean)], _arbitrate(data, clean), path)
+    chosen = _arbitrate(data, clean)
+    return _checked(clean[chosen], chosen, path)
 
 
 def _arbitrate(data: bytes, clean: dict[str, str]) -> str:
@@ -166,12 +167,3 @@ def read_document(path: Path | str) -> RawDocument:
         if not text.strip():
             raise DocumentError(p, "HTML page has no visible text")
     return RawDocument(p, p.name, text, fmt, enc)
-
-
-def read_documents(paths: Iterable[Path]) -> Iterator[RawDocument | DocumentError]:
-    """Read each path in turn, yielding the document or the error (never raising)."""
-    for p in paths:
-        try:
-            yield read_document(p)
-        except DocumentError as exc:
-            yield exc

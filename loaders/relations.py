@@ -246,4 +246,4 @@ def _dedupe(rels: list[Relation]) -> list[Relation]:
     return out
 
 
-__all__ = ["PARTNER", "Relation", "RelationExtractor", "Trigger"]
+__all__ = ["Relation", "RelationExtractor", "Trigger"]
