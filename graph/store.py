@@ -52,6 +52,9 @@ def write_graph(g: nx.MultiDiGraph, path: Path | str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text + "\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a graph file is for sharing
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
