@@ -139,13 +139,11 @@ def cmd_neo4j_push(args: argparse.Namespace) -> int:
     from shienmap.graph.cypher import PushError
 
     g = _load(args)
-    store = _store(args)
     try:
-        report = store.push(g)
+        with _store(args) as store:
+            report = store.push(g)
     except PushError as exc:
         raise UserError(str(exc)) from exc
-    finally:
-        store.close()
     if args.json:
         _print_json(vars(report))
     else:
@@ -219,15 +217,14 @@ def cmd_route(args: argparse.Namespace) -> int:
     from shienmap.queries.case import CaseError, make_case
     from shienmap.queries.routing import route
 
-    store = None
     try:
         if args.backend == "cypher":
             from shienmap.queries.cypher_backend import CypherBackend
 
-            store = _store(args)
-            backend = CypherBackend(store)
-            case = backend.make_case(args.region, args.topic, args.holder)
-            result = backend.route(case, limit=args.top)
+            with _store(args) as store:
+                backend = CypherBackend(store)
+                case = backend.make_case(args.region, args.topic, args.holder)
+                result = backend.route(case, limit=args.top)
             names = {n: n.split(":", 1)[1] for a in result.answers for n in a.path}
         else:
             g = _load(args)
@@ -236,9 +233,6 @@ def cmd_route(args: argparse.Namespace) -> int:
             names = {n: g.nodes[n]["name"] for a in result.answers for n in a.path}
     except CaseError as exc:
         raise UserError(str(exc)) from exc
-    finally:
-        if store is not None:
-            store.close()
     if not result.answers:
         print(f"shienmap: no route: {result.reason}", file=sys.stderr)
     if args.json:
@@ -266,20 +260,16 @@ def cmd_hubs(args: argparse.Namespace) -> int:
     relations = tuple(args.relation) if args.relation else DEFAULT_RELATIONS
     options = {"region": args.region, "relations": relations, "level": args.level,
                "top": args.top, "k": args.k, "seed": args.seed}
-    store = None
     try:
         if args.backend == "cypher":
             from shienmap.queries.cypher_backend import CypherBackend
 
-            store = _store(args)
-            rows = CypherBackend(store).hubs(**options)
+            with _store(args) as store:
+                rows = CypherBackend(store).hubs(**options)
         else:
             rows = hubs(_load(args), **options)
     except HubError as exc:
         raise UserError(str(exc)) from exc
-    finally:
-        if store is not None:
-            store.close()
     if args.json:
         _print_json([r.as_dict() for r in rows])
         return 0
