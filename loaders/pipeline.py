@@ -220,6 +220,10 @@ class DocumentSummary:
     characters: int
     sentences: int
     relations: int
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    source: str | None = None
 
 
 @dataclass
@@ -245,7 +249,8 @@ def load_raw(b: GraphBuilder, raw: RawDocument) -> DocumentSummary:
     ext = extract_text(raw.name, text, b.onto)
     add_extraction(b, ext)
     return DocumentSummary(raw.name, str(raw.path), raw.format, raw.encoding, len(text),
-                           ext.sentences, len(ext.facts) + sum(len(t.cells) for t in ext.tables))
+                           ext.sentences, len(ext.facts) + sum(len(t.cells) for t in ext.tables),
+                           **raw.meta.as_dict())
 
 
 def build_graph(inputs: Iterable[str | Path], onto: Ontology | None = None,
@@ -276,7 +281,9 @@ def build_graph(inputs: Iterable[str | Path], onto: Ontology | None = None,
             continue
         names[raw.name] = str(p)
         report.documents.append(load_raw(builder, raw))
-    builder.g.graph["documents"] = sorted(d.name for d in report.documents)
+    builder.g.graph["documents"] = [
+        {"name": d.name, "title": d.title, "publisher": d.publisher, "date": d.date,
+         "source": d.source} for d in sorted(report.documents, key=lambda d: d.name)]
     return builder.finish(), report
 
 

@@ -9,10 +9,13 @@ decodes cleanly. Every failure is a :class:`DocumentError` naming the file and t
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .metadata import DocumentMeta, infer_meta, split_header
 
 SUFFIXES = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 JAPANESE_ENCODINGS = ("cp932", "euc_jp")
@@ -29,13 +32,15 @@ class DocumentError(Exception):
 
 @dataclass(frozen=True)
 class RawDocument:
-    """A document's raw text. Fills: name, path, text, format, encoding."""
+    """A document's raw text. Fills: name, path, text (without metadata header lines),
+    format, encoding, meta (title, publisher, date, source)."""
 
     path: Path
     name: str
     text: str
     format: str  # text / html / pdf
     encoding: str  # the detected encoding, or "pdf"
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
 
 
 def find_documents(inputs: Iterable[str | Path]) -> tuple[list[Path], list[DocumentError]]:
@@ -122,14 +127,66 @@ def _checked(text: str, encoding: str, path: Path | str) -> tuple[str, str]:
     return text, encoding
 
 
+_HTML_META = {  # <meta name/property=...> -> metadata field
+    "author": "publisher", "publisher": "publisher", "og:site_name": "publisher",
+    "date": "date", "dc.date": "date", "article:published_time": "date",
+    "og:title": "title", "dc.title": "title", "og:url": "source",
+}
+
+
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML page, one block element per line; scripts and styles dropped."""
+    return _html(markup)[0]
+
+
+def _html(markup: str) -> tuple[str, dict[str, str]]:
+    """(visible text, declared metadata) of an HTML page."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "html.parser")
+    declared: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("name") or tag.get("property") or "").lower()
+        name = _HTML_META.get(key)
+        content = tag.get("content")
+        if name and isinstance(content, str) and content.strip():
+            declared.setdefault(name, content.strip())
+    if soup.title and soup.title.string and soup.title.string.strip():
+        declared["title"] = soup.title.string.strip()
     for tag in soup(["script", "style", "noscript", "template", "head"]):
         tag.decompose()
-    return soup.get_text("\n")
+    return soup.get_text("\n"), declared
+
+
+def _pdf_info(data: bytes) -> dict[str, str]:
+    """Title, author and creation date from a PDF's information dictionary, if readable."""
+    try:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfparser import PDFParser
+
+        info = PDFDocument(PDFParser(io.BytesIO(data))).info
+    except Exception:  # metadata is optional; the text layer decides readability
+        return {}
+    out: dict[str, str] = {}
+    for entry in info:
+        for key, name in (("Title", "title"), ("Author", "publisher"),
+                          ("CreationDate", "date")):
+            value = entry.get(key)
+            if isinstance(value, bytes):
+                value = _pdf_string(value)
+            if isinstance(value, str) and value.strip() and name not in out:
+                out[name] = value.strip()
+    if "date" in out:  # D:20231019... -> 2023年10月19日 for parse_date
+        m = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", out["date"])
+        out["date"] = (f"{m.group(1)}年{int(m.group(2) or 1)}月{int(m.group(3) or 1)}日"
+                       if m else out["date"])
+    return out
+
+
+def _pdf_string(value: bytes) -> str:
+    if value.startswith(b"\xfe\xff"):
+        return value[2:].decode("utf-16-be", errors="replace")
+    return value.decode("latin-1", errors="replace")
 
 
 def pdf_to_text(data: bytes, path: Path | str) -> str:
@@ -159,11 +216,17 @@ def read_document(path: Path | str) -> RawDocument:
         raise DocumentError(p, f"cannot read file ({exc.strerror or exc})") from exc
     if not data:
         raise DocumentError(p, "empty file")
+    declared: dict[str, str] = {}
     if fmt == "pdf":
-        return RawDocument(p, p.name, pdf_to_text(data, p), "pdf", "pdf")
-    text, enc = decode_text(data, p)
-    if fmt == "html":
-        text = html_to_text(text)
-        if not text.strip():
-            raise DocumentError(p, "HTML page has no visible text")
-    return RawDocument(p, p.name, text, fmt, enc)
+        text, enc = pdf_to_text(data, p), "pdf"
+        declared = _pdf_info(data)
+    else:
+        text, enc = decode_text(data, p)
+        if fmt == "html":
+            text, declared = _html(text)
+            if not text.strip():
+                raise DocumentError(p, "HTML page has no visible text")
+    header, body = split_header(text)
+    if not body.strip():
+        raise DocumentError(p, "only metadata header lines, no text")
+    return RawDocument(p, p.name, body, fmt, enc, infer_meta(body, header, declared))
