@@ -14,6 +14,7 @@ from pathlib import Path
 from .schema import CATEGORIES, fold
 
 DATA_DIR = Path(__file__).with_name("data")
+GENERATED = "generated"  # data files written by tools/gen_reference_data.py
 
 
 class OntologyError(ValueError):
@@ -46,6 +47,8 @@ class Kind:
     extra_instances: tuple[tuple[str, str], ...] = ()  # (name, region)
     topics: tuple[str, ...] = ()
     topics_source: str = ""
+    short_forms: dict[str, str] = field(default_factory=dict)  # 信金 -> 信用金庫
+    instance_head: str = ""  # the head of its per-prefecture bodies' names, if not its name
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class KnownInstitution:
     region_source: str = ""
     topics: tuple[str, ...] = ()
     topics_source: str = ""
+    source: str = ""  # the public registry the entry was generated from
+    bank_class: str | None = None  # 業態 of a deposit-taking institution (地方銀行 …)
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,25 @@ class RelationSpec:
     directed: bool
     triggers: tuple[str, ...]
     passive: tuple[str, ...] = ()
+    exclude_before: tuple[str, ...] = ()
+    confirm_after: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Language:
+    """How documents write names (language.toml): titles, legal forms, branch words ..."""
+
+    titles: frozenset[str] = frozenset()
+    legal_forms: tuple[str, ...] = ()
+    legal_form_heads: dict[str, str] = field(default_factory=dict)
+    branch_heads: tuple[str, ...] = ()
+    head_office: tuple[str, ...] = ()
+    place_suffixes: tuple[str, ...] = ()
+    government_offices: tuple[str, ...] = ()
+    generic_before: tuple[str, ...] = ()
+    not_names: frozenset[str] = frozenset()
+    plural_counts: tuple[str, ...] = ()
+    plural_groups: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -92,9 +116,12 @@ class Ontology:
     relations: dict[str, RelationSpec]
     mutual_markers: tuple[str, ...]
     planned_markers: tuple[str, ...]
+    distributive_markers: tuple[str, ...]
+    client_words: tuple[str, ...]
     programme_quoted_suffixes: tuple[str, ...]
     sources: dict[str, str]
     escalation_words: tuple[str, ...] = ()
+    language: Language = field(default_factory=Language)
     region_keys: dict[str, str] = field(default_factory=dict)
     kind_keys: dict[str, str] = field(default_factory=dict)
     institution_keys: dict[str, str] = field(default_factory=dict)
@@ -105,6 +132,8 @@ class Ontology:
     # ------------------------------------------------------------------ regions
     def region(self, text: str) -> Region | None:
         """The region a name or stem means (栃木県, 栃木, 名古屋市), or None."""
+        if text in self.regions:
+            return self.regions[text]
         name = self.region_keys.get(fold(text))
         return self.regions[name] if name else None
 
@@ -155,7 +184,7 @@ class Ontology:
         pref = self.prefecture_of(region)
         if not k.per_prefecture or pref is None:
             return None
-        return k.instance_names.get(pref, f"{pref}{k.name}")
+        return k.instance_names.get(pref, f"{pref}{k.instance_head or k.name}")
 
     def category_of(self, node: dict) -> str:
         """The category (金融機関 …) of a 機関 or 機関種別 node's attributes."""
@@ -190,11 +219,45 @@ def _read(path: Path) -> dict:
         raise OntologyError(f"{path.name}: {exc}") from exc
 
 
-def _regions(data: dict) -> dict[str, Region]:
+def _municipalities(data: dict, generated: dict) -> list[dict]:
+    """Every municipality from the generated registry, with the reviewed stems of regions.toml.
+
+    A name that two prefectures share (府中市, 伊達市) is named with its prefecture
+    (東京都府中市); a city's or ward's stem (桐生市 -> 桐生) is derived when no other
+    municipality shares it, so that names such as 桐生信用金庫 can be placed.
+    """
+    rows = [dict(m) for m in generated.get("municipality", [])]
+    known = {(m["name"], m["prefecture"]) for m in rows}
+    rows += [dict(m) for m in data.get("municipality", [])
+             if (m["name"], m["prefecture"]) not in known]
+    stems = {(m["name"], m["prefecture"]): m["stem"] for m in data.get("municipality", [])
+             if m.get("stem")}
+    count: dict[str, int] = {}
+    for m in rows:
+        count[m["name"]] = count.get(m["name"], 0) + 1
+    derived: dict[str, list[tuple[str, str]]] = {}
+    for m in rows:
+        if m["name"].endswith(("市", "区")) and len(m["name"]) >= 3:
+            derived.setdefault(m["name"][:-1], []).append((m["name"], m["prefecture"]))
+    for stem, owners in derived.items():
+        if len(owners) == 1:
+            stems.setdefault(owners[0], stem)
+    out = []
+    for m in rows:
+        key = (m["name"], m["prefecture"])
+        name = m["name"] if count[m["name"]] == 1 else m["prefecture"] + m["name"]
+        out.append({"name": name, "prefecture": m["prefecture"], "stem": stems.get(key),
+                    "code": m.get("code"), "short": m["name"]})
+    return out
+
+
+def _regions(data: dict, generated: dict) -> dict[str, Region]:
     regions: dict[str, Region] = {}
-    names = [data["national"]["name"]] + [x["name"] for part in ("block", "prefecture",
-                                           "municipality") for x in data[part]]
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    munis = _municipalities(data, generated)
+    names = [data["national"]["name"]] + [x["name"] for part in ("block", "prefecture")
+                                           for x in data[part]] + [m["name"] for m in munis]
+    seen: set[str] = set()
+    dupes = sorted({n for n in names if n in seen or seen.add(n)})  # type: ignore[func-returns-value]
     if dupes:
         raise OntologyError(f"regions.toml: names used twice: {dupes}")
     nat = data["national"]["name"]
@@ -206,12 +269,27 @@ def _regions(data: dict) -> dict[str, Region]:
             p["name"], "都道府県", parent=p["block"], code=p["code"], stem=p["stem"],
             source=data["source_prefectures"],
         )
-    for m in data["municipality"]:
+    for m in munis:
         regions[m["name"]] = Region(
-            m["name"], "市区町村", parent=m["prefecture"], stem=m.get("stem"),
-            source=data["source_municipalities"],
+            m["name"], "市区町村", parent=m["prefecture"], stem=m.get("stem"), code=m.get("code"),
+            source=generated.get("source", data["source_municipalities"]),
         )
     return regions
+
+
+def _registry_institutions(banks: dict, kinds: dict[str, Kind]) -> list[KnownInstitution]:
+    """Deposit-taking institutions of the generated registry (banks.toml), with the short
+    forms documents use (旭川信金, 北洋銀) as aliases."""
+    out = []
+    for b in banks.get("bank", []):
+        if b["kind"] not in kinds:
+            continue
+        aliases = {b["short"]} if b["short"] != b["name"] and not b["name"].endswith("銀行") else set()
+        if b["name"].endswith("銀行") and len(b["short"]) >= 2:
+            aliases.add(b["short"] + "銀")
+        out.append(KnownInstitution(b["name"], b["kind"], tuple(sorted(aliases)),
+                                    source=banks.get("source", ""), bank_class=b["class"]))
+    return out
 
 
 def _add_key(index: dict[str, str], key: str, name: str, what: str) -> None:
@@ -230,8 +308,12 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
     top = _read(d / "topics.toml")
     pro = _read(d / "programmes.toml")
     rel = _read(d / "relations.toml")
+    lang = _read(d / "language.toml")
+    gen = d / GENERATED
+    munis = _read(gen / "municipalities.toml") if (gen / "municipalities.toml").is_file() else {}
+    banks = _read(gen / "banks.toml") if (gen / "banks.toml").is_file() else {}
 
-    regions = _regions(reg)
+    regions = _regions(reg, munis)
     kinds = {
         k["name"]: Kind(
             name=k["name"], category=k["category"], parent=k.get("parent"),
@@ -243,6 +325,8 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
             instance_names=dict(k.get("instance_names", {})),
             extra_instances=tuple((e["name"], e["region"]) for e in k.get("extra_instances", [])),
             topics=_tuple(k.get("topics")), topics_source=k.get("topics_source", ""),
+            short_forms=dict(k.get("short_forms", {})),
+            instance_head=k.get("instance_head", ""),
         )
         for k in kin["kind"]
     }
@@ -254,13 +338,16 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         )
         for i in ins["institution"]
     }
+    for i in _registry_institutions(banks, kinds):
+        institutions.setdefault(i.name, i)
     topics = {t["name"]: Topic(t["name"], _tuple(t.get("aliases")), _tuple(t.get("related")))
               for t in top["topic"]}
     programmes = {p["name"]: Programme(p["name"], _tuple(p.get("aliases")))
                   for p in pro["programme"]}
     relations = {
         r["type"]: RelationSpec(r["type"], bool(r["directed"]), _tuple(r["triggers"]),
-                                _tuple(r.get("passive")))
+                                _tuple(r.get("passive")), _tuple(r.get("exclude_before")),
+                                {k: _tuple(v) for k, v in r.get("confirm_after", {}).items()})
         for r in rel["relation"]
     }
     onto = Ontology(
@@ -268,9 +355,23 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         programmes=programmes, relations=relations,
         mutual_markers=_tuple(rel.get("mutual_markers")),
         planned_markers=_tuple(rel.get("planned_markers")),
+        distributive_markers=_tuple(rel.get("distributive_markers")),
+        client_words=_tuple(rel.get("client_words")),
         programme_quoted_suffixes=_tuple(pro.get("quoted_suffixes")),
         sources={"topics": top.get("source", "")},
         escalation_words=_tuple(top.get("escalation", {}).get("words")),
+        language=Language(
+            titles=frozenset(lang.get("titles", ())), legal_forms=_tuple(lang.get("legal_forms")),
+            legal_form_heads=dict(lang.get("legal_form_heads", {})),
+            branch_heads=_tuple(lang.get("branch_heads")),
+            head_office=_tuple(lang.get("head_office")),
+            place_suffixes=_tuple(lang.get("place_suffixes")),
+            government_offices=_tuple(lang.get("government_offices")),
+            generic_before=_tuple(lang.get("generic_before")),
+            not_names=frozenset(lang.get("not_names", ())),
+            plural_counts=_tuple(lang.get("plural_counts")),
+            plural_groups=_tuple(lang.get("plural_groups")),
+        ),
     )
     _index(onto)
     _validate(onto)
@@ -278,10 +379,15 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
 
 
 def _index(o: Ontology) -> None:
+    ambiguous: set[str] = set()
     for r in o.regions.values():
-        _add_key(o.region_keys, r.name, r.name, "region")
-        if r.level == "都道府県" and r.stem:
-            _add_key(o.region_keys, r.stem, r.name, "region")
+        keys = [r.name] + ([r.stem] if r.level == "都道府県" and r.stem else [])
+        for key in map(fold, keys):
+            if o.region_keys.get(key, r.name) != r.name:
+                ambiguous.add(key)  # 鹿嶋市 and 鹿島市 fold alike: only the exact name works
+            o.region_keys.setdefault(key, r.name)
+    for key in ambiguous:
+        del o.region_keys[key]
     for k in o.kinds.values():
         for a in (k.name, *k.aliases, *k.former_names):
             _add_key(o.kind_keys, a, k.name, "kind")
@@ -292,8 +398,14 @@ def _index(o: Ontology) -> None:
         for name, region in k.extra_instances:
             o.instances[name] = (k.name, region)
     for i in o.institutions.values():
+        if i.source:
+            continue  # registry entries come after the reviewed ones and yield to them
         for a in (i.name, *i.aliases):
             _add_key(o.institution_keys, a, i.name, "institution")
+    for i in o.institutions.values():
+        if i.source:
+            for a in (i.name, *i.aliases):
+                o.institution_keys.setdefault(fold(a), i.name)
     for t in o.topics.values():
         for a in (t.name, *t.aliases):
             _add_key(o.topic_keys, a, t.name, "topic")

@@ -128,3 +128,216 @@ def format_scores(scores: dict[str, Score]) -> str:
         rows.append(f"{t:<8} {s.gold:>5} {s.recalled:>8} {s.recall:>7.2f} {s.tp + s.fp:>9} "
                     f"{s.tp:>7} {s.precision:>9.2f}")
     return "\n".join(rows)
+
+
+# ---------------------------------------------------------------- dev-set format (jsonl)
+#
+# ../shared/devset/CONVENTIONS.md: gold_edges.jsonl holds one relation a line
+# ({"doc", "type", "source", "target", "level", "directed", "quote", ...}) and
+# gold_entities.jsonl one institution a line ({"name", "aliases", "type", "region", "doc"}).
+# Ends are full official names, or a kind (with the region in its name when the text gives
+# one: "三重県内の商工会"). Matching is by name, strictly: an institution node counts only
+# under its canonical name (a short form such as 旭川信金 is a naming error), a kind-level end
+# matches the graph's 機関種別 of that kind. Undirected gold (協定, 同行訪問, mutual 紹介 and
+# 出向) matches an edge in either direction.
+
+
+@dataclass(frozen=True)
+class DevEdge:
+    doc: str
+    type: str
+    source: str
+    target: str
+    directed: bool
+    quote: str = ""
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class DevEntity:
+    doc: str
+    name: str
+    type: str = ""
+    region: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class PRF:
+    """Precision, recall and F1 from counts; ``errors`` lists what was missed or wrong."""
+
+    gold: int = 0
+    predicted: int = 0
+    correct_predicted: int = 0
+    recalled: int = 0
+    missed: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.correct_predicted / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.recalled / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"gold": self.gold, "predicted": self.predicted,
+                "correct": self.correct_predicted, "recalled": self.recalled,
+                "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4)}
+
+
+def _jsonl(path: Path) -> list[dict]:
+    import json
+
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}:{n}: not JSON ({exc})") from exc
+    return rows
+
+
+def load_dev_edges(path: Path) -> list[DevEdge]:
+    """Gold relations in the dev-set format."""
+    return [DevEdge(e["doc"], e["type"], e["source"], e["target"], bool(e.get("directed")),
+                    e.get("quote", ""), e.get("id", "")) for e in _jsonl(path)]
+
+
+def load_dev_entities(path: Path) -> list[DevEntity]:
+    """Gold institutions in the dev-set format."""
+    return [DevEntity(e["doc"], e["name"], e.get("type", ""), e.get("region"),
+                      tuple(e.get("aliases") or ())) for e in _jsonl(path)]
+
+
+def _kind_in(name: str, onto: Ontology) -> str | None:
+    """The kind a kind-level end names: the longest ending of the name that is a kind
+    (三重県内の商工会 -> 商工会, 四国4県の中小企業診断士協会 -> 中小企業診断協会)."""
+    for i in range(len(name)):
+        kind = onto.kind(name[i:])
+        if kind is not None:
+            return kind.name
+    return None
+
+
+def _gold_end(name: str, doc: str, bodies: dict[str, set[str]], onto: Ontology) -> str:
+    key = fold(name)
+    if key in bodies.get(doc, set()):
+        return f"機関:{key}"
+    kind_name = _kind_in(name, onto)
+    return f"機関種別:{kind_name}" if kind_name else f"機関:{key}"
+
+
+def _graph_ends(g: nx.MultiDiGraph, n: str) -> set[str]:
+    """The keys a node answers to: its canonical name and its aliases (a body's former or
+    written names, 熊本県事業引継ぎ支援センター for the renamed センター), or its kind."""
+    d = g.nodes[n]
+    if d.get("label") == KIND:
+        return {f"機関種別:{d['name']}"}
+    return {f"機関:{fold(x)}" for x in (d.get("name", n), *d.get("aliases", []))}
+
+
+def score_devset(g: nx.MultiDiGraph, gold: list[DevEdge], entities: list[DevEntity] | None = None,
+                 onto: Ontology | None = None) -> dict[str, PRF]:
+    """Per relation type, ``"all"`` and (with ``entities``) ``"機関"``: precision, recall, F1.
+
+    A predicted relation is an extracted edge of one of the four types with evidence in a
+    gold document, counted once per document. It is correct when the document's gold holds
+    it (directed gold in its direction; undirected gold either way); the two directions of a
+    mutual referral count once. A gold relation is recalled when such an edge exists.
+    Institutions: the 機関 nodes with evidence in a gold document against that document's
+    gold institutions, by canonical name or alias.
+    """
+    onto = onto or default_ontology()
+    docs = {e.doc for e in gold} | {e.doc for e in entities or []}
+    bodies: dict[str, set[str]] = defaultdict(set)
+    for ent in entities or []:
+        bodies[ent.doc].add(fold(ent.name))
+    by_doc: dict[tuple[str, str], list[tuple[DevEdge, str, str]]] = defaultdict(list)
+    for e in gold:
+        by_doc[(e.doc, e.type)].append((e, _gold_end(e.source, e.doc, bodies, onto),
+                                         _gold_end(e.target, e.doc, bodies, onto)))
+    predicted: dict[tuple[str, str, str, str], DevEdge | None] = {}
+    for u, v, d in g.edges(data=True):
+        if d["type"] not in INSTITUTION_RELATIONS:
+            continue
+        us, vs = _graph_ends(g, u), _graph_ends(g, v)
+        for doc in {ev["doc"] for ev in d["evidence"]} & docs:
+            predicted[(doc, d["type"], g.nodes[u]["name"], g.nodes[v]["name"])] = _match(
+                by_doc.get((doc, d["type"]), []), us, vs, d["type"] in DIRECTED_RELATIONS)
+    out: dict[str, PRF] = {t: PRF() for t in (*INSTITUTION_RELATIONS, "all")}
+    recalled: set[int] = set()
+    for key in sorted(predicted):
+        hit = predicted[key]
+        if hit is not None and id(hit) in recalled:
+            continue  # the other direction of a mutual relation already counted
+        for t in (key[1], "all"):
+            out[t].predicted += 1
+            if hit is not None:
+                out[t].correct_predicted += 1
+            else:
+                out[t].wrong.append(f"{key[0]} {key[1]} {key[2]} → {key[3]}")
+        if hit is not None:
+            recalled.add(id(hit))
+    for e in gold:
+        for t in (e.type, "all"):
+            out[t].gold += 1
+            if id(e) in recalled:
+                out[t].recalled += 1
+            else:
+                arrow = "→" if e.directed else "—"
+                out[t].missed.append(f"{e.doc} {e.type} {e.source} {arrow} {e.target}")
+    if entities is not None:
+        out["機関"] = _score_entities(g, entities, docs)
+    return out
+
+
+def _match(candidates: list[tuple[DevEdge, str, str]], us: set[str], vs: set[str],
+           directed: bool) -> DevEdge | None:
+    for e, a, b in candidates:
+        if a in us and b in vs:
+            return e
+        if (not e.directed or not directed) and a in vs and b in us:
+            return e
+    return None
+
+
+def _score_entities(g: nx.MultiDiGraph, entities: list[DevEntity], docs: set[str]) -> PRF:
+    gold = {(e.doc, fold(e.name)): e.name for e in entities}
+    found: dict[tuple[str, str], str] = {}
+    answers: dict[tuple[str, str], set[str]] = {}
+    for _, d in g.nodes(data=True):
+        if d.get("label") != INSTITUTION:
+            continue
+        for doc in {ev["doc"] for ev in d.get("evidence", [])} & docs:
+            found[(doc, fold(d["name"]))] = d["name"]
+            answers[(doc, fold(d["name"]))] = {fold(x) for x in (d["name"], *d.get("aliases", []))}
+    hits = {key for key in found if any((key[0], k) in gold for k in answers[key])}
+    recalled = {(doc, k) for (doc, _), keys in answers.items() if (doc, _) in hits
+                for k in keys if (doc, k) in gold}
+    prf = PRF(gold=len(gold), predicted=len(found))
+    prf.correct_predicted, prf.recalled = len(hits), len(recalled)
+    found = {key: name for key, name in found.items() if key not in hits} | {
+        k: found[k] for k in hits}
+    prf.wrong = [f"{doc} {name}" for key, name in sorted(found.items()) if key not in hits]
+    prf.missed = [f"{doc} {name}" for key, name in sorted(gold.items()) if key not in recalled]
+    return prf
+
+
+def format_prf(scores: dict[str, PRF]) -> str:
+    """A plain table of the dev-set scores."""
+    rows = [f"{'':<8} {'gold':>5} {'found':>6} {'correct':>8} {'precision':>9} {'recall':>7} "
+            f"{'F1':>6}"]
+    for t, s in scores.items():
+        rows.append(f"{t:<8} {s.gold:>5} {s.predicted:>6} {s.correct_predicted:>8} "
+                    f"{s.precision:>9.2f} {s.recall:>7.2f} {s.f1:>6.2f}")
+    return "\n".join(rows)

@@ -1,44 +1,48 @@
-"""Stage 4, mentions: a sentence -> the institutions, kinds, regions, topics and programmes
+"""Stage 4b, recognise: a sentence -> the institutions, kinds, regions, topics and programmes
 it names, with their offsets in the sentence.
 
-Reads ``Segment.text``; fills :class:`Mention` (label, canonical name, kind, region). Three
-mechanisms, all driven by the ontology data:
+Reads ``Segment.text`` and its morphemes (:mod:`.analyse`); fills :class:`Mention` (label,
+canonical name, kind, region). The mechanisms, all driven by ontology data:
 
-* a gazetteer of every name, alias and former name (longest match first);
-* proper name + kind suffix (八十二 + 銀行, のと共栄 + 信用金庫, 桐生 + 商工会議所), the name
-  walked leftwards over kanji, katakana and name-internal kana, stopping at particles;
+* a gazetteer of every name, alias and former name: the reviewed kinds and institutions, the
+  registries (every municipality, every deposit-taking institution), longest match first;
+* open vocabulary: a compound noun phrase ending in a head noun of ``kinds.toml`` (銀行,
+  信用金庫, 商工会, 協議会, 機構 …) is an institution of that kind. Its left edge comes from
+  the analyser: verbs, particles, adjectives, time words, a person's name (姓 + 名), a title
+  (会頭, 頭取 …) or another body's head end it (``置く三重銀行`` -> 三重銀行,
+  ``石渡浩二三島商工会議所`` -> 三島商工会議所, ``中小機構中部本部静岡県信用保証協会`` ->
+  two bodies). Short heads expand (旭川 + 信金 -> 旭川信用金庫); legal forms (株式会社,
+  一般財団法人) are dropped from the name and kept as its alias;
+* branches: ``<institution><place><支店/本部/支部>`` is a body of the institution's kind;
+* shared heads: ``Aと Bの両信金``, ``A、B、Cをはじめとする7つの商工会`` name A and B in full;
 * region + kind (栃木県 + 信用保証協会 -> the prefecture's instance of that kind).
 
-Anaphors (当協会, センター, 協議会) are returned unresolved, as label ``ANAPHOR``; the
-context stage resolves them.
+Anaphors (当協会, 同行, センター, 市) are returned unresolved, as label ``ANAPHOR``; the
+context stage resolves them against the document.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
-from shienmap.graph.ontology import Ontology
+from shienmap.graph.ontology import KnownInstitution, Ontology
 from shienmap.graph.schema import INSTITUTION, KIND, PROGRAMME, REGION, TOPIC, fold
+
+from .analyse import Token, analyse
 
 ANAPHOR = "anaphor"
 _VARIANTS = str.maketrans({"縣": "県", "嶋": "島"})
-_PARTICLES = set("のはがをにへとでもや")
-_STOP_CHARS = set("及並等、・")
-_VERB_ENDINGS = ("る", "った", "した", "して", "れた", "げ")
-_GENERIC_BEFORE = ("各地の", "各都県の", "各県の", "各都道府県の", "全国の", "全ての",
-                   "すべての", "他の", "他地域の", "地域の", "地元の", "各", "全国に")
-_STOP_PREFIXES = {
-    "地方", "第二地方", "地域", "県内", "都内", "市内", "管内", "域内", "県下", "各", "全国",
-    "民間", "地元", "当", "同", "他", "本", "政府系", "公的", "一部", "全て", "該当", "取引",
-    "取引先", "金融",
-    "関係", "主要", "大手", "メイン", "複数", "連携先", "派遣元", "外部", "都市", "メガ", "国内",
-    "海外", "各地", "全", "元", "前", "旧", "新", "信用", "協同", "地元信用", "広域",
-}
-_LEGAL_FORMS = ("一般社団法人", "公益社団法人", "一般財団法人", "公益財団法人", "株式会社",
-                "独立行政法人", "(株)", "(一社)", "(公財)", "(一財)", "(公社)", "NPO法人")
-_ORG_CONTINUATION = ("協会", "連合会", "機構", "財団", "組合連合会")
+_SEPARATORS = set("、。,.・()「」『』【】[]〈〉《》 　\t:") | {"と", "や"}
+_VISIT_AFTER = ("訪問", "し", "する", "して", "した", "させ", "を依頼", "いた", "いただ")
+_ANAPHOR_PARTICLES = (*tuple("はがのともにをへでや"), "から")
+# before a head shared by a list: "…の両", "…をはじめとする7つの", "…など5"
+_SHARED_MARKER = re.compile(
+    r"(?:をはじめとする|など|等|ら)?の?(?:両|各|計)?(?:[0-9]+|[一二三四五六七八九十]+)?(?:つ|か所)?の?$")
+_PLACE_OF = re.compile(r"^[^の、]*?(?:都|道|府|県|市|町|村|区)の")  # 仙台市の杜の都: where it is
+_GENERIC_HEAD_KIND = "その他の団体"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class Mention:
     generic: bool = False  # a kind named in general (各地の信用保証協会)
     heads_of: tuple[str, ...] = ()  # for an anaphor: the kinds it can refer to
     via: str = ""  # how context resolved it: "" (named as is), anaphor, region, government
+    prefectural: bool = False  # 県保証協会, 県商工会連合会: the document's prefecture's body
+    alias: str | None = None  # a written form to keep as the node's alias (legal form, short)
 
     @property
     def is_party(self) -> bool:
@@ -71,21 +77,48 @@ class _Entry:
     heads_of: tuple[str, ...] = ()
 
 
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, longest first, factored as a trie so
+    that matching costs the same for ten words or ten thousand."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie) or "(?!)"
+
+
 class MentionFinder:
-    """Finds mentions with the ontology's gazetteer and name patterns."""
+    """Finds mentions with the ontology's gazetteer, head nouns and name patterns."""
 
     def __init__(self, onto: Ontology) -> None:
         self.onto = onto
+        self.lang = onto.language
         self.entries: dict[str, _Entry] = {}
         self._build()
-        keys = sorted(self.entries, key=lambda k: (-len(k), k))
-        self.pattern = re.compile("|".join(re.escape(k) for k in keys))
-        suffixes = sorted({s for k in onto.kinds.values() for s in k.suffixes}, key=len,
-                          reverse=True)
-        self.suffix_kind = {s: k.name for k in onto.kinds.values() for s in k.suffixes}
-        self.suffix_pattern = re.compile("|".join(re.escape(s) for s in suffixes))
-        self.kind_keys_in_names = sorted({*suffixes, "金庫", "協会", "機関", "銀行"})
+        self.pattern = re.compile(trie_pattern(self.entries))
+        self.head_kind: dict[str, tuple[str, str]] = {}  # head or short head -> (kind, full head)
+        for k in onto.kinds.values():
+            for s in k.suffixes:
+                self.head_kind.setdefault(s, (k.name, s))
+            for short, full in k.short_forms.items():
+                self.head_kind.setdefault(short, (k.name, full))
+        self.head_pattern = re.compile(trie_pattern(self.head_kind))
+        self.branch_pattern = re.compile(trie_pattern(self.lang.branch_heads))
+        self.org_heads = tuple(sorted({*self.head_kind, *self.lang.branch_heads}, key=len,
+                                      reverse=True))
         self.block_names = {r.name for r in onto.regions.values() if r.level == "地方"}
+        self.titles = self.lang.titles
+        self.legal_forms = tuple(sorted(self.lang.legal_forms, key=len, reverse=True))
 
     # ---------------------------------------------------------------- gazetteer
     def _put(self, key: str, entry: _Entry, *, override: bool = False) -> None:
@@ -105,7 +138,8 @@ class MentionFinder:
                 self._put(a, _Entry(PROGRAMME, p.name), override=True)
         for r in o.regions.values():
             if r.level in ("都道府県", "市区町村", "全国"):
-                self._put(r.name, _Entry(REGION, r.name), override=True)
+                if o.region(r.name) is not None:
+                    self._put(r.name, _Entry(REGION, r.name), override=True)
             if r.level == "都道府県" and r.stem and len(r.stem) >= 2:
                 self._put(r.stem, _Entry(REGION, r.name))
         heads: dict[str, list[str]] = {}
@@ -119,8 +153,8 @@ class MentionFinder:
                 self._put(a, _Entry(KIND, k.name, kind=k.name), override=True)
         for name, (kind, region) in o.instances.items():
             self._put(name, _Entry(INSTITUTION, self._canonical(name), kind, region), override=True)
-        for i in o.institutions.values():
-            for a in (i.name, *i.aliases):
+        for i in sorted(o.institutions.values(), key=lambda i: bool(i.source), reverse=True):
+            for a in (i.name, *i.aliases):  # registry entries first, reviewed ones override
                 self._put(a, _Entry(INSTITUTION, i.name, i.type, i.region), override=True)
 
     def _canonical(self, name: str) -> str:
@@ -131,69 +165,132 @@ class MentionFinder:
     def find(self, text: str) -> list[Mention]:
         """All mentions in ``text``, non-overlapping, in order."""
         probe = text.translate(_VARIANTS)
-        found = [self._from_entry(m.start(), m.end(), text, self.entries[m.group(0)])
+        tokens = analyse(text)
+        found = [self._from_entry(m.start(), m.end(), text, self.entries[fold(m.group(0))])
                  for m in self.pattern.finditer(probe)]
-        found += self._named_by_suffix(text, probe)
+        found = [m for m in found if m is not None]
+        found += self._named_by_head(text, probe, tokens)
         found += self._quoted_programmes(text)
         kept = _longest_non_overlapping(found)
+        kept = _outside_quoted_names(text, kept)
+        kept = self._merge_regions(text, kept)
         kept = self._merge_region_kind(text, kept)
+        kept = self._branches(text, kept)
+        kept = self._shared_heads(text, kept)
+        kept = self._prefectural_kinds(text, kept)
+        return [self._mark_generic(text, m) for m in kept if not self._counted(text, m)]
+
+    def _from_entry(self, start: int, end: int, text: str, e: _Entry) -> Mention | None:
+        surface = text[start:end]
+        if e.label == ANAPHOR and surface.endswith("行") and surface.startswith("同"):
+            if text.startswith(_VISIT_AFTER, end) or not text.startswith(_ANAPHOR_PARTICLES, end):
+                return None  # 同行し / 同行訪問: to accompany, not "the same bank"
+        region = e.region
+        if e.label == INSTITUTION and region is None:
+            region = self.region_of_name(e.name)
+        return Mention(start, end, surface, e.label, e.name, e.kind, region, heads_of=e.heads_of)
+
+    # ---------------------------------------------------------------- open vocabulary
+    def _named_by_head(self, text: str, probe: str, tokens: tuple[Token, ...]) -> list[Mention]:
         out: list[Mention] = []
-        swallowed = -1
-        for m in kept:
-            if m.is_party and text.startswith(_ORG_CONTINUATION, m.end):
-                swallowed = m.end  # 長野県信用金庫 + 協会: another organisation, not this one
-                continue
-            if m.label == ANAPHOR and m.start == swallowed:
-                continue
-            out.append(self._mark_generic(text, m))
+        ends = {t.end for t in tokens}
+        for m in self.head_pattern.finditer(probe):
+            head = m.group(0)
+            if m.end() not in ends and m.end() != len(text):
+                continue  # 銀座, 信金中央: the head word goes on
+            start = self.left_edge(text, tokens, m.start())
+            mention = self._name(text, start, m.start(), m.end(), head, tokens)
+            if mention is not None:
+                out.append(mention)
         return out
 
-    def _from_entry(self, start: int, end: int, text: str, e: _Entry) -> Mention:
-        return Mention(start, end, text[start:end], e.label, e.name, e.kind, e.region,
-                       heads_of=e.heads_of)
+    def left_edge(self, text: str, tokens: tuple[Token, ...], head_start: int) -> int:
+        """Where the name that ends in the head starting at ``head_start`` begins."""
+        start = head_start
+        inner = [t for t in tokens if t.start < head_start < t.end]
+        non_head = False
+        if inner:  # 北洋銀: the head is the end of one word
+            start, non_head = inner[0].start, True
+        before = [t for t in tokens if t.end <= start]
+        i = len(before) - 1
+        while i >= 0:
+            t = before[i]
+            if t.end != start:
+                break
+            if t.breaks_name or t.is_time_word or t.surface in self.titles or t.surface == "・":
+                if t.pos[0] in ("助詞", "助動詞"):  # あさひ|か|わ: a kana name taken apart
+                    kana = _kana_name_start(text, start, before[:i + 1])
+                    if kana is not None:
+                        start = kana
+                break
+            if t.is_person and i > 0 and before[i - 1].is_person and before[i - 1].end == t.start:
+                break  # 石渡 浩二 | 三島商工会議所: a person's name before the body's name
+            if self._is_head_word(t.surface) and non_head:
+                break  # 中小機構中部本部 | 静岡県信用保証協会: two bodies written back to back
+            if t.surface[:1].isdigit():
+                break
+            start = t.start
+            non_head = non_head or not self._is_head_word(t.surface)
+            i -= 1
+        return start
 
-    def _named_by_suffix(self, text: str, probe: str) -> list[Mention]:
-        out: list[Mention] = []
-        for m in self.suffix_pattern.finditer(probe):
-            start = _name_start(probe, m.start())
-            prefix = probe[start:m.start()]
-            for form in _LEGAL_FORMS:
-                if prefix.startswith(form):
-                    prefix, start = prefix[len(form):], start + len(form)
-            lead = re.match(r"^[0-9]+", prefix)  # 3諏訪信用金庫: a heading's number
-            if lead:
-                prefix, start = prefix[lead.end():], start + lead.end()
-            kind = self.suffix_kind[m.group(0)]
-            trimmed = self._trim(prefix, m.group(0), kind)
+    def _is_head_word(self, word: str) -> bool:
+        return word.endswith(self.org_heads) or word in self.lang.branch_heads
+
+    def _name(self, text: str, start: int, head_start: int, head_end: int, head: str,
+              tokens: tuple[Token, ...]) -> Mention | None:
+        """The institution named by ``text[start:head_end]``, or None if it is no name."""
+        kind, full_head = self.head_kind[head]
+        prefix = text[start:head_start]
+        alias = None
+        span_start = start  # the mention covers a legal form; the name does not
+        for form in self.legal_forms:
+            if prefix.startswith(form):
+                alias = text[start:head_end]
+                prefix, start = prefix[len(form):], start + len(form)
+                break
+        lead = re.match(r"^[0-9]+", prefix)  # 3諏訪信用金庫: a heading's number
+        if lead:
+            prefix, start = prefix[lead.end():], start + lead.end()
+        k = self.onto.kinds[kind]
+        if k.named_by_region:
+            trimmed = self._trim_to_region(prefix, full_head)
             if trimmed is None:
-                continue
+                return None
             start += len(prefix) - len(trimmed)
             prefix = trimmed
-            if not _valid_prefix(prefix) or self._holds_kind(prefix):
-                continue
-            surface = text[start:m.end()]
-            known = self.onto.institution(surface)
-            region_obj = self.onto.region(prefix)
-            if known:
-                out.append(Mention(start, m.end(), surface, INSTITUTION, known.name, known.type,
-                                   known.region))
-            elif region_obj is not None and self.onto.instance_name(kind, region_obj.name):
-                name = self._canonical(self.onto.instance_name(kind, region_obj.name) or surface)
-                out.append(Mention(start, m.end(), surface, INSTITUTION, name, kind,
-                                   region_obj.name))
-            else:
-                out.append(Mention(start, m.end(), surface, INSTITUTION, surface, kind,
-                                   self._region_of_name(prefix)))
-        return out
+        if not self._valid_prefix(prefix, kind, head, text, start, head_start, tokens):
+            return None
+        surface = text[start:head_end]
+        if len(prefix) == 1 and head in k.short_forms:  # 琉銀: resolved by the document
+            return Mention(span_start, head_end, surface, INSTITUTION, surface, kind, via="short")
+        if head != full_head and alias is None:
+            alias = surface
+        full = prefix + full_head
+        known = self.onto.institution(full) or self.onto.institution(surface)
+        if known is not None:
+            region = known.region or self.region_of_name(prefix)
+            return Mention(span_start, head_end, surface, INSTITUTION, known.name, known.type,
+                           region, alias=alias)
+        region_obj = self.onto.region(prefix)
+        if kind == "都道府県" and region_obj is not None:  # 千葉県庁: the prefecture itself
+            return Mention(span_start, head_end, surface, INSTITUTION, region_obj.name, kind,
+                           region_obj.name, alias=surface)
+        if region_obj is not None and self.onto.instance_name(kind, region_obj.name):
+            name = self._canonical(self.onto.instance_name(kind, region_obj.name) or full)
+            return Mention(span_start, head_end, surface, INSTITUTION, name, kind, region_obj.name,
+                           alias=alias if alias else (surface if surface != name else None))
+        if prefix in self.onto.kinds or self.onto.kind(prefix) is not None:
+            return None  # 信用保証協会 + 連合会 without a proper name: a kind, not a body
+        return Mention(span_start, head_end, surface, INSTITUTION, full, kind,
+                       self.region_of_name(prefix), alias=alias)
 
-    def _trim(self, prefix: str, suffix: str, kind: str) -> str | None:
-        """Cut text run into a name: keep the part that makes a known institution, and name a
-        government body (県庁, 経済産業局) by the region its prefix ends with; None if none."""
+    def _trim_to_region(self, prefix: str, head: str) -> str | None:
+        """Keep the part of the prefix that makes a known institution, or the region the prefix
+        ends with (a government body: 関東経済産業局, 鳥取県商工会議所連合会); None if none."""
         for i in range(len(prefix)):
-            if self.onto.institution(prefix[i:] + suffix):
+            if self.onto.institution(prefix[i:] + head):
                 return prefix[i:]
-        if not self.onto.kinds[kind].named_by_region:
-            return prefix
         for i in range(len(prefix)):
             r = self.onto.region(prefix[i:])
             if r is not None and r.level in ("都道府県", "市区町村", "地方"):
@@ -202,19 +299,147 @@ class MentionFinder:
                 return prefix[i:]
         return None
 
-    def _holds_kind(self, prefix: str) -> bool:
-        """A prefix holding a kind's name (構築地方銀行信用金庫) is run-together text."""
-        return any(key in prefix for key in self.kind_keys_in_names)
+    def _valid_prefix(self, prefix: str, kind: str, head: str, text: str, start: int,
+                      head_start: int, tokens: tuple[Token, ...]) -> bool:
+        if not prefix or prefix in self.lang.not_names or fold(prefix) in self.lang.not_names:
+            return False
+        if any(prefix.endswith(s) and len(s) >= 2 for s in ("地方", "地域", "地元", "全国", "県内")):
+            return False
+        if prefix.isascii() and len(prefix) < 2:
+            return False
+        if any(ch.isdigit() for ch in prefix):
+            return False  # 大阪府内8 (商工会議所): a count, not a name
+        if all("\u3040" <= ch <= "\u309f" for ch in prefix) and len(prefix) < 2:
+            return False
+        if kind == _GENERIC_HEAD_KIND:
+            return self._proper(prefix, start, head_start, tokens)
+        return True
 
-    def _region_of_name(self, prefix: str) -> str | None:
-        """Region a proper name contains (長野銀行 -> 長野県, しずおか焼津信用金庫 -> 焼津市)."""
+    def _proper(self, prefix: str, start: int, head_start: int, tokens: tuple[Token, ...]) -> bool:
+        """A generic head (機構, 財団, 協議会) needs a proper name before it: a place or proper
+        noun, a registry region, or a word written in kana or Latin letters."""
+        for t in tokens:
+            if t.start >= start and t.end <= head_start:
+                if t.pos[:2] == ("名詞", "固有名詞") and not t.is_person:
+                    return True
+                if all("\u3040" <= ch <= "\u30ff" or ch.isascii() for ch in t.surface):
+                    return True
+        return any(self.onto.region(prefix[i:j]) is not None
+                   for i in range(len(prefix)) for j in range(i + 2, len(prefix) + 1))
+
+    def region_of_name(self, name: str) -> str | None:
+        """Region a proper name contains (長野銀行 -> 長野県, 桐生信用金庫 -> 桐生市): an exact
+        region name first, then the earliest prefecture or city stem."""
         best: tuple[int, int, str] | None = None
         for r in self.onto.regions.values():
-            for form in (r.name, r.stem):
-                pos = prefix.find(form) if form and len(form) >= 2 else -1
+            forms = [r.name]
+            if r.stem and len(r.stem) >= 2:
+                forms.append(r.stem)
+            for form in forms:
+                pos = name.find(form)
                 if pos >= 0 and (best is None or (pos, -len(form)) < (best[0], best[1])):
                     best = (pos, -len(form), r.name)
         return best[2] if best else None
+
+    # ---------------------------------------------------------------- patterns over mentions
+    def _branches(self, text: str, ms: list[Mention]) -> list[Mention]:
+        """<institution>[(short)]<place><branch word> -> the branch, a body of its own."""
+        out: list[Mention] = []
+        covered_until = -1
+        for i, m in enumerate(ms):
+            if m.start < covered_until:
+                continue
+            branch = self._branch_after(text, m) if m.label == INSTITUTION else None
+            if branch is not None:
+                covered_until = branch.end
+                out.append(branch)
+                continue
+            out.append(m)
+            del i
+        return out
+
+    def _branch_after(self, text: str, m: Mention) -> Mention | None:
+        rest = m.end
+        paren = re.match(r"\([^()]{1,12}\)", text[rest:])
+        if paren:
+            rest += paren.end()
+        b = re.match(r"([^\s、。()「」とのはがを]{1,12}?)(" + self.branch_pattern.pattern + ")",
+                     text[rest:])
+        if b is None or not self._place(b.group(1)):
+            return None
+        end = rest + b.end()
+        place = b.group(1)
+        region = self.onto.region(place)
+        return Mention(m.start, end, text[m.start:end], INSTITUTION, m.name + place + b.group(2),
+                       m.kind, region.name if region else None,
+                       alias=text[m.start:end] if paren or m.surface != m.name else None)
+
+    def _place(self, word: str) -> bool:
+        """A place in a branch name: a region, or a word without digits or kana particles."""
+        if self.onto.region(word) is not None:
+            return True
+        return bool(word) and not any(ch.isdigit() for ch in word) and not any(
+            "\u3040" <= ch <= "\u309f" for ch in word) and word not in self.lang.not_names
+
+    def _shared_heads(self, text: str, ms: list[Mention]) -> list[Mention]:
+        """``杜の都と一関の両信金`` / ``富士見市、坂戸市をはじめとする7つの商工会``: names that
+        share one head written once after them."""
+        out = list(ms)
+        for m in ms:
+            if m.label != KIND or m.kind is None:
+                continue
+            marker = _SHARED_MARKER.search(text[:m.start])
+            if marker is None or not marker.group(0).strip("の"):
+                continue
+            lead = text[:marker.start()]
+            cut = max(lead.rfind(ch) for ch in "はがをにで。「」()")
+            clause_start = cut + 1
+            items = [(x.start() + clause_start, x.group(0))
+                     for x in re.finditer(r"[^、と]+", lead[clause_start:])]
+            if len(items) < 2:
+                continue
+            kind = self.onto.kinds[m.kind]
+            full_head = kind.short_forms.get(m.surface) or (
+                kind.suffixes[0] if kind.suffixes and m.surface not in kind.suffixes else m.surface)
+            made = False
+            for item_start, item in items:
+                place = _PLACE_OF.match(item)
+                core_start = item_start + (place.end() if place else 0)
+                core = text[core_start:item_start + len(item)]
+                if not self._shared_item(core, out, core_start):
+                    continue
+                name = core + full_head
+                known = self.onto.institution(name)
+                out.append(Mention(core_start, core_start + len(core), core, INSTITUTION,
+                                   known.name if known else name, m.kind,
+                                   (known.region if known else None) or self.region_of_name(core)))
+                made = True
+            if made:
+                out.remove(m)  # the shared head names no party of its own
+        out = [x for x in out if not (x.label == REGION and any(
+            y.label == INSTITUTION and y.start <= x.start and x.end <= y.end and y is not x
+            for y in out))]
+        return sorted(out, key=lambda x: (x.start, x.end))
+
+    def _shared_item(self, core: str, ms: list[Mention], start: int) -> bool:
+        """An item of a shared-head list that can take the head: a proper name, not a body
+        already, not a prefecture (大阪と岡山の2信金: where they are, not their names)."""
+        if not core or core in self.lang.not_names or any(ch.isdigit() for ch in core):
+            return False
+        if any(x.label in (INSTITUTION, KIND, ANAPHOR) and x.start <= start < x.end for x in ms):
+            return False
+        region = self.onto.region(core)
+        return not (region is not None and region.level in ("都道府県", "地方", "全国"))
+
+    def _prefectural_kinds(self, text: str, ms: list[Mention]) -> list[Mention]:
+        """県 + a kind (県保証協会, 県商工会議所連合会): the body of the document's prefecture."""
+        out = []
+        for m in ms:
+            if m.label in (KIND, ANAPHOR) and (m.surface.startswith("県") or (text[:m.start].endswith(
+                    "県") and not any(x.end == m.start and x.label == REGION for x in ms))):
+                m = replace(m, prefectural=True)
+            out.append(m)
+        return out
 
     def _quoted_programmes(self, text: str) -> list[Mention]:
         out: list[Mention] = []
@@ -225,6 +450,18 @@ class MentionFinder:
                 known = self.onto.programme(inner)
                 out.append(Mention(m.start(1), m.end(1), inner, PROGRAMME,
                                    known.name if known else inner))
+        return out
+
+    def _merge_regions(self, text: str, ms: list[Mention]) -> list[Mention]:
+        """大阪府 + 泉佐野市 written together: one place, the municipality."""
+        out: list[Mention] = []
+        for m in ms:
+            prev = out[-1] if out else None
+            if (prev is not None and prev.label == REGION and m.label == REGION and prev.end == m.start
+                    and self.onto.prefecture_of(m.name) == prev.name and m.name != prev.name):
+                out[-1] = replace(m, start=prev.start, surface=text[prev.start:m.end])
+                continue
+            out.append(m)
         return out
 
     def _merge_region_kind(self, text: str, ms: list[Mention]) -> list[Mention]:
@@ -246,65 +483,75 @@ class MentionFinder:
             i += 1
         return out
 
+    @staticmethod
+    def _counted(text: str, m: Mention) -> bool:
+        """5地方銀行, 7つの商工会, 4金融機関: a counted group the context resolves, not a kind
+        named in general."""
+        return m.label == KIND and re.search(r"(?:[0-9]+|[一二三四五六七八九十]+)(?:つの)?$",
+                                             text[:m.start]) is not None
+
     def _mark_generic(self, text: str, m: Mention) -> Mention:
-        if m.label == KIND and text[:m.start].endswith(_GENERIC_BEFORE):
+        if m.label == KIND and text[:m.start].endswith(self.lang.generic_before):
             return replace(m, generic=True)
         return m
 
+    # ---------------------------------------------------------------- document aliases
+    def parenthetical_aliases(self, text: str, ms: list[Mention]) -> dict[str, Mention]:
+        """``日本政策金融公庫(日本公庫)``, ``おきなわフィナンシャルグループ(OFG、…)``: the short
+        form a document defines in brackets right after a name."""
+        out: dict[str, Mention] = {}
+        for m in ms:
+            if m.label != INSTITUTION:
+                continue
+            p = re.match(r"\(([^()、,]{2,12})[、,)]", text[m.end:])
+            if not p:
+                continue
+            short = p.group(1)
+            if (short.isascii() and short.isalnum() and short.upper() == short) or (_is_abbreviation(short, m.name) and short != m.name):
+                out[short] = m
+        return out
 
-def _is_kana_or_kanji(ch: str) -> bool:
-    return ("\u4e00" <= ch <= "\u9fff" or "\u30a0" <= ch <= "\u30ff" or "\u3040" <= ch <= "\u309f"
-            or ch in "々〆ヶー")
+
+def _outside_quoted_names(text: str, ms: list[Mention]) -> list[Mention]:
+    """A party named inside a longer quoted title (「税理士連携短期継続特別保証」) is part of the
+    title, not a party of the sentence."""
+    quotes = [(m.start(1), m.end(1)) for m in re.finditer(r"「([^「」]*)」", text)]
+    return [m for m in ms if not (m.is_party and any(
+        s <= m.start and m.end <= e and (m.start, m.end) != (s, e) for s, e in quotes))]
 
 
-def _is_strong(ch: str) -> bool:
-    """Kanji, katakana or Latin: characters a particle cannot be part of."""
-    return ("\u4e00" <= ch <= "\u9fff" or "\u30a0" <= ch <= "\u30ff" or ch in "々ー"
-            or (ch.isascii() and ch.isalnum()))
-
-
-def _name_start(text: str, end: int) -> int:
-    """Walk left from ``end`` over a proper name.
-
-    Kanji, katakana and Latin are taken freely. A run of hiragana is taken when it starts the
-    name (のと共栄, しずおか焼津) or sits inside it (埼玉りそな), but not when it ends in a
-    particle right after a word (県内の, 全ての). Coordinators (及び, 等, 、) stop the walk.
-    """
-    i = end
-    while i > 0:
-        ch = text[i - 1]
-        if ch in _STOP_CHARS or not (_is_kana_or_kanji(ch) or (ch.isascii() and ch.isalnum())):
-            break
-        if "\u3040" <= ch <= "\u309f":
-            a = i - 1
-            while a > 0 and "\u3040" <= text[a - 1] <= "\u309f":
-                a -= 1
-            after_word = a > 0 and _is_strong(text[a - 1])
-            if after_word and ch in _PARTICLES and i < len(text) and _is_strong(text[i]):
-                break
-            if after_word and text[a] in _PARTICLES:
-                i = a + 1  # 金庫としずおか焼津: the name starts after the particle
-                break
-            if text[a:i].endswith(_VERB_ENDINGS) or (a > 0 and text[a - 1] in "及並"):
-                break  # 医である / とする / 及び: a predicate or a coordinator, not a name
-            i = a
-            continue
+def _kana_name_start(text: str, start: int, before: list[Token]) -> int | None:
+    """A name written in hiragana that the analyser took apart into particles (あさひかわ
+    商工会 -> あさひ|か|わ): the run of kana right before ``start`` when it follows a separator,
+    has two or more letters and is more than one word."""
+    i = start
+    while i > 0 and "\u3040" <= text[i - 1] <= "\u309f":
         i -= 1
-    return i
+    if start - i < 2 or (i > 0 and text[i - 1] not in _SEPARATORS and not text[i - 1].isspace()):
+        return None
+    words = [t for t in before if t.start >= i and t.end <= start]
+    return i if len(words) >= 2 else None
 
 
-def _valid_prefix(prefix: str) -> bool:
-    if not prefix or prefix in _STOP_PREFIXES:
+def _is_abbreviation(short: str, name: str) -> bool:
+    """``日本公庫`` of ``日本政策金融公庫``: the short form's letters appear in order in the name,
+    and it starts with the name's first letter."""
+    if not short or short[0] != name[0]:
         return False
-    if any(prefix.endswith(s) and len(s) >= 2 for s in ("地方", "地域", "地元", "全国", "県内")):
-        return False
-    if prefix.isascii() and len(prefix) < 2:
-        return False
-    if any(ch in "っゃゅょ" for ch in prefix):  # 少なかった: a verb, not a name
-        return False
-    if any(ch.isdigit() for ch in prefix):  # 大阪府内8 (商工会議所): a count, not a name
-        return False
-    return not all("\u3040" <= ch <= "\u309f" for ch in prefix) or len(prefix) >= 3
+    pos = 0
+    for ch in short:
+        pos = name.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def known_by_abbreviation(short: str, bodies: Iterable[KnownInstitution | Mention],
+                          ) -> str | None:
+    """The one named body of which ``short`` is an abbreviation, or None."""
+    hits = {b.name for b in bodies if _is_abbreviation(short, b.name)}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def _longest_non_overlapping(ms: list[Mention]) -> list[Mention]:

@@ -37,6 +37,7 @@ _START_MARKER = re.compile(
 )
 _URL_OR_ASCII_END = re.compile(r"(?:https?://\S+|[A-Za-z0-9/._-])$")
 _JOIN_MIN_LENGTH = 20
+_CONTINUATION = tuple("のをにはがへやとで、。)」』")
 
 
 def normalise_chars(raw: str) -> str:
@@ -118,6 +119,12 @@ def _joinable(prev: str, nxt: str) -> bool:
     return not _URL_OR_ASCII_END.search(p) or n[0].isascii()
 
 
+def _new_paragraph(nxt: str) -> bool:
+    """After a blank line, an indented line starts a paragraph (a headline above it is not
+    wrapped into it) unless it opens with a particle or a closing mark."""
+    return nxt[:1].isspace() and not nxt.lstrip().startswith(_CONTINUATION)
+
+
 def _join_wrapped(lines: list[str]) -> list[str]:
     """Join a line broken at the page width with its continuation (one blank line allowed)."""
     out: list[str] = []
@@ -129,6 +136,8 @@ def _join_wrapped(lines: list[str]) -> list[str]:
             k = i
             if k < len(lines) and not lines[k].strip():
                 k += 1  # one blank line between the halves is allowed
+                if k < len(lines) and _new_paragraph(lines[k]):
+                    break
             if k < len(lines) and cur.strip() and _joinable(cur, lines[k]):
                 cur = cur.rstrip() + lines[k].strip()
                 i = k + 1

@@ -15,12 +15,14 @@ from .mentions import Mention
 
 SRC, DST, TOPIC, SUBJ, OBJ = "src", "dst", "topic", "subj", "obj"
 PARTNER, AND, GEN, LIST, OTHER = "partner", "and", "gen", "list", "other"
+VENUE = "venue"  # A本店で, A会館で: where it happened, not who
+MODIFIER = "mod"  # Aの運営財団と: A only qualifies the party named after it
 AGENT_ROLES = (TOPIC, SUBJ)
 
 _SKIP_AFTER = re.compile(
     r"^(?:等|など|各|自身|側|[」』\"]|\([^)]{0,30}\)|「[^」]{0,30}」|の(?:職員|担当者|営業店|本部|支店|"
     r"行員|コーディネーター|ビジネスサポート部)|職員|担当者|営業店担当者|営業店|本部|行員|会員|主導で"
-    r"|主導)+"
+    r"|主導|の[^、。とはがを]{0,6}?[0-9一二三四五六七八九十]+(?:支店|店舗|拠点))+"
 )
 _GENERIC_HEAD = re.compile(
     r"^(?:等|など)?(?:の|をはじめとする|をはじめ|といった|などの)[^、。「」や]{0,16}?"
@@ -37,11 +39,23 @@ _PARTICLE_ROLES = (  # longest first where one particle starts another
     ("や", LIST), ("、", LIST), (",", LIST), ("・", LIST), ("の", GEN),
 )
 _COORDINATE_GAP = 6
+# after "Aの", words that leave A the party (Aの担当者と, Aの各支店は) or that are the relation
+_NOT_HEAD_NOUNS = ("職員", "担当者", "営業店", "本部", "支店", "行員", "会員", "協定", "覚書", "連携",
+                   "提携", "紹介", "出向", "同行", "間", "両者", "者", "機関", "団体", "方")
+
+
+_VENUE = re.compile(r"^(?:の)?(?:本店|本社|本部|会館|ビル|役場|庁舎|会議室|会場)(?:\([^()]*\))?(?:で|にて)")
+_MODIFIED = re.compile(r"^の(?P<noun>[^、。とはがをにでのも「」()]{1,8})(?:と|との|とは|は|が|も)")
 
 
 def particle_role(text: str, end: int) -> str:
     """The role the particle after the mention ending at ``end`` gives it."""
     rest = text[end:]
+    if _VENUE.match(rest):
+        return VENUE
+    mod = _MODIFIED.match(rest)
+    if mod and not mod.group("noun").endswith(_NOT_HEAD_NOUNS):
+        return MODIFIER
     skip = _SKIP_AFTER.match(rest)
     if skip:
         rest = rest[skip.end():]
@@ -60,7 +74,9 @@ def roles(text: str, ms: list[Mention]) -> list[str]:
     out = [particle_role(text, m.end) for m in ms]
     for i in range(len(ms) - 2, -1, -1):
         close = ms[i + 1].start - ms[i].end <= _COORDINATE_GAP
+        joined = text[ms[i].end:ms[i + 1].start] == "と"  # AとBへ: to A and B
         if close and (out[i] == LIST or (out[i] == AND and out[i + 1] in (*AGENT_ROLES, AND,
-                                                                          PARTNER))):
+                                                                          PARTNER))
+                      or (joined and out[i] == AND and out[i + 1] in (DST, OBJ))):
             out[i] = out[i + 1]
     return out

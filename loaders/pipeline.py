@@ -1,8 +1,11 @@
 """The loader pipeline, top to bottom:
 
-    read -> normalise -> segment -> mentions -> context -> relate (+ tables/lists) -> graph
+    read -> normalise -> segment -> analyse + recognise (mentions) -> resolve (context)
+         -> relate (+ tables/lists) -> graph
 
-:func:`extract_text` runs the text stages on one document and returns what it states;
+:func:`extract_text` runs the text stages on one document and returns what it states:
+every sentence is recognised first, then the document's index (author, short forms,
+prefecture) is built, then sentences are resolved and related in order.
 :func:`build_graph` reads many documents and merges their facts into one graph.
 """
 
@@ -28,15 +31,13 @@ from shienmap.graph.schema import (
     node_id,
 )
 
-from .context import DocumentContext
+from .context import DocumentContext, DocumentIndex
 from .mentions import Mention, finder_for
 from .normalise import normalise_text
 from .read import DocumentError, RawDocument, find_documents, read_document
 from .relations import Relation, RelationExtractor
 from .segment import Segment, segment
 from .tables import CountTable, find_count_tables, footnote_marker, labelled_lists
-
-_AUTHOR_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -75,23 +76,24 @@ class Extraction:
     sentences: int = 0
 
 
-def extract_text(doc: str, text: str, onto: Ontology | None = None) -> Extraction:
-    """Run segment -> mentions -> context -> relate on a normalised text."""
+def extract_text(doc: str, text: str, onto: Ontology | None = None,
+                 publisher: str | None = None) -> Extraction:
+    """Run segment -> recognise -> resolve -> relate on a normalised text; ``publisher`` (from
+    the document's metadata) is who ``当協会`` and the like refer to."""
     onto = onto or default_ontology()
     finder = finder_for(onto)
     relater = RelationExtractor(onto)
-    ctx = DocumentContext(onto)
     out = Extraction(doc, text)
     segments = list(segment(text))
     out.sentences = len(segments)
+    recognised = [finder.find(seg.text) for seg in segments]
+    index = DocumentIndex.build(onto, finder, [s.text for s in segments], recognised, publisher)
+    ctx = DocumentContext(onto, index)
     pending_notes: dict[str, tuple[str, Evidence, Mention | None]] = {}
     line_topics: dict[int, set[str]] = {}
     fact_lines: dict[int, int] = {}  # index in out.facts -> its line
-    for n, seg in enumerate(segments):
+    for seg, found in zip(segments, recognised, strict=True):
         ev = Evidence(doc, seg.start, seg.end, seg.text)
-        found = finder.find(seg.text)
-        if n < _AUTHOR_LINES:
-            ctx.note_author(found)
         if seg.is_heading:
             ctx.start_section(found)
         line = text.rfind("\n", 0, seg.start) + 1
@@ -168,7 +170,7 @@ def _footnote_list(marker: str, mentions: list[Mention], ev: Evidence,
 def _party_node(b: GraphBuilder, m: Mention, ev: Evidence) -> str:
     if m.label == INSTITUTION:
         named = not m.via and m.surface != m.name and len(m.surface) > 3
-        alias = m.surface if named else None  # a name in the text, not a resolved reference
+        alias = m.alias or (m.surface if named else None)  # a written name, not a reference
         return b.institution(m.name, m.kind or "金融機関", m.region, ev, alias=alias)
     return b.mention_node(KIND, m.name, ev)
 
@@ -246,7 +248,7 @@ class BuildReport:
 def load_raw(b: GraphBuilder, raw: RawDocument) -> DocumentSummary:
     """Normalise, extract and merge one read document."""
     text = normalise_text(raw.text)
-    ext = extract_text(raw.name, text, b.onto)
+    ext = extract_text(raw.name, text, b.onto, raw.meta.publisher)
     add_extraction(b, ext)
     return DocumentSummary(raw.name, str(raw.path), raw.format, raw.encoding, len(text),
                            ext.sentences, len(ext.facts) + sum(len(t.cells) for t in ext.tables),

@@ -25,12 +25,35 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from shienmap.graph.ontology import Ontology
-from shienmap.graph.schema import COLLABORATION, DIRECTED_RELATIONS, PROGRAMME
+from shienmap.graph.schema import (
+    AGREEMENT,
+    COLLABORATION,
+    DIRECTED_RELATIONS,
+    INSTITUTION,
+    PROGRAMME,
+    SECONDMENT,
+)
 
+from .analyse import analyse
 from .context import Resolved
 from .mentions import Mention
-from .particles import AGENT_ROLES, DST, GEN, LIST, OBJ, PARTNER, SRC, SUBJ, TOPIC, roles
+from .particles import (
+    AGENT_ROLES,
+    DST,
+    GEN,
+    LIST,
+    MODIFIER,
+    OBJ,
+    PARTNER,
+    SRC,
+    SUBJ,
+    TOPIC,
+    VENUE,
+    roles,
+)
 
+_AGREEMENT_CONTENT = ("協定", "覚書", "提携", "契約", "連携", "協力", "取り組", "取組", "項目", "柱",
+                      "盛り込", "掲げ", "内容")
 _RECEIVE_WORDS = ("受け入れ", "受入", "受け付け", "受付", "受領")
 _SENDER_SUFFIX = "元"  # 派遣元のA: A is the sender
 _SAME_CLAUSE = 12  # triggers of one type this close share one clause (連携・協定に関する覚書)
@@ -71,6 +94,8 @@ class RelationExtractor:
         words.sort(key=lambda w: (-len(w[0]), w[2]))
         self.words = {w: (t, p) for w, t, p in reversed(words)}
         self.pattern = re.compile("|".join(re.escape(w) for w, _, _ in words))
+        self.frame: list[Mention] = []  # the parties of the agreement the document is about
+        self.frame_line = -1  # the paragraph that stated it
 
     def triggers(self, text: str, mentions: list[Mention]) -> list[Trigger]:
         """Trigger words in the sentence, outside names (a programme's name may hold one,
@@ -83,17 +108,39 @@ class RelationExtractor:
             if inside and (inside[0] != PROGRAMME or rtype == COLLABORATION):
                 continue
             rest = text[m.end():]
-            if rest.startswith(self.onto.planned_markers) or re.match(r"^[^、。]{0,4}予定", rest):
+            if rest.startswith(self.onto.planned_markers) or self._planned(rest):
                 continue
             if re.match(r"^(?:み|し|い)?後", rest):
+                continue
+            spec = self.onto.relations[rtype]
+            clause = re.split(r"[、。]", text[max(0, m.start() - 16):m.start()])[-1]
+            if text[:m.start()].endswith(spec.exclude_before) or any(
+                    w in clause for w in spec.exclude_before
+                    if len(w) >= 2 and not w.endswith(("の", "を"))):
+                continue  # 講師の派遣, 専門家を派遣: not staff seconded to an institution
+            confirm = spec.confirm_after.get(m.group(0))
+            if confirm and not any(w in rest[:14] for w in confirm):
                 continue
             found.append(Trigger(rtype, m.start(), m.end(), m.group(0), passive))
         return [t for t in found if not (t.type == COLLABORATION and any(
             o.type != COLLABORATION and (0 <= o.start - t.end <= 2 or 0 <= t.start - o.end <= 2)
             for o in found))]
 
+    def _planned(self, rest: str) -> bool:
+        """"…について検討に入る", "…を予定している": considered or planned, not done."""
+        head = re.split(r"[、。]", rest, maxsplit=1)[0][:12]
+        return any(mk in head for mk in self.onto.planned_markers)
+
     def extract(self, text: str, res: Resolved) -> list[Relation]:
         """All relations one sentence states."""
+        rels = self._extract(text, res)
+        agreed = list({m.name: m for r in rels if r.type == AGREEMENT
+                       for m in (r.source, r.target) if m.label == INSTITUTION}.values())
+        if len(agreed) >= 2:
+            self.frame, self.frame_line = agreed, res.line
+        return rels
+
+    def _extract(self, text: str, res: Resolved) -> list[Relation]:
         parties = [m for m in res.mentions if m.is_party]
         trigs = self.triggers(text, res.mentions)
         if not trigs:
@@ -120,9 +167,14 @@ class RelationExtractor:
     # ---------------------------------------------------------------- directed
     def _directed(self, text: str, t: Trigger, window: list[Mention], parties: list[Mention],
                   res: Resolved, mutual: bool) -> list[Relation]:
-        if mutual and len(window) >= 2:
+        exchange = mutual or "交流" in t.word
+        distinct = list({m.name: m for m in window}.values())
+        if exchange and len(distinct) >= 2:
             return [Relation(t.type, a, b, t.word, True)
-                    for a in window for b in window if a.name != b.name]
+                    for a in distinct for b in distinct if a.name != b.name]
+        if not distinct and self._between_parties(text, t, exchange, res.line):
+            return [Relation(t.type, a, b, t.word, True)
+                    for a in self.frame for b in self.frame if a.name != b.name]
         rs = roles(text, window)
         after = [m for m in parties if m.start >= t.end]
         if t.word.endswith(_SENDER_SUFFIX) and after and after[0].start - t.end <= 3:
@@ -142,6 +194,17 @@ class RelationExtractor:
         if sources and (not receivers or receiving):
             receivers = _agents(window, rs) or [
                 m for m in window if m not in sources][:1]
+        if not receivers and sources and text[t.end:].startswith(("を受け", "をうけ")):
+            receivers = [res.subject] if res.subject is not None else []  # Aから推薦を受けた
+        if not receivers and not sources:
+            receivers = self._handed_to(text, t, window, rs)
+            if receivers:
+                sources = [m for m in _agents(window, rs) if m not in receivers][:1]
+        if not receivers and t.type == SECONDMENT and self._between_parties(
+                text, t, False, res.line):
+            agents = _agents(window, rs) or ([res.subject] if res.subject else [])
+            receivers = [m for m in self.frame if agents and m.name not in {a.name for a in agents}]
+            sources = agents if receivers else []
         if not receivers:
             return []
         if t.passive:
@@ -161,6 +224,31 @@ class RelationExtractor:
             sources = [res.subject]
         return [Relation(t.type, s, r, t.word) for s in sources for r in receivers
                 if s.name != r.name]
+
+    def _between_parties(self, text: str, t: Trigger, exchange: bool, line: int) -> bool:
+        """A sentence about what the agreement's parties do for each other (互いの顧客の紹介,
+        職員の派遣, トレーニーの派遣をはじめとする人材交流): its parties are the agreement's,
+        when it speaks of the agreement or follows it in the same paragraph."""
+        if len(self.frame) < 2:
+            return False
+        if line != self.frame_line and not any(w in text for w in _AGREEMENT_CONTENT):
+            return False
+        if exchange or t.type == SECONDMENT:
+            return True
+        near = text[max(0, t.start - 12):t.end + 6]
+        return any(w in near for w in self.onto.client_words)
+
+    @staticmethod
+    def _handed_to(text: str, t: Trigger, window: list[Mention], rs: list[str]) -> list[Mention]:
+        """"Aが掘り起こし、Bが…へつなぐ": two agents in turn - the case goes from A to B."""
+        agents = [(m, r) for m, r in zip(window, rs, strict=True) if r in AGENT_ROLES]
+        if len(agents) < 2 or agents[-1][0].name == agents[0][0].name:
+            return []
+        first, last = agents[0][0], agents[-1][0]
+        between = [tk for tk in analyse(text) if first.end <= tk.start and tk.end <= last.start]
+        if "、" not in text[first.end:last.start] or not any(tk.pos[0] == "動詞" for tk in between):
+            return []  # one coordinated subject (商工会・商工会議所、金融機関は), not two turns
+        return [last]
 
     @staticmethod
     def _from_sources(window: list[Mention], rs: list[str], receivers: list[Mention],
@@ -183,10 +271,23 @@ class RelationExtractor:
         if not ends and t.type != COLLABORATION:
             ends = last_ends
         rs = roles(text, ends)
+        keep = [(m, r) for m, r in zip(ends, rs, strict=True) if r not in (VENUE, MODIFIER)]
+        ends, rs = [m for m, _ in keep], [r for _, r in keep]
         agents = [m for m, r in zip(ends, rs, strict=True) if r in AGENT_ROLES]
         partners = [m for m, r in zip(ends, rs, strict=True) if r == PARTNER]
+        distributive = any(mk in text for mk in self.onto.distributive_markers)
         pairs: list[tuple[Mention, Mention]]
-        if len(ends) == 1:
+        only_partners = bool(ends) and all(r == PARTNER for r in rs)
+        if t.type == AGREEMENT and len(ends) >= 2 and not distributive and not only_partners:
+            # one agreement binds every party to every other; a kind named in general is bound
+            # to the agent only (地域金融機関は…自治体と連携協定: no 自治体—金融機関 agreement)
+            pairs = [(a, b) for a, b in combinations(ends, 2)
+                     if (a.label == INSTITUTION and b.label == INSTITUTION) or a in agents
+                     or b in agents or not agents]
+        elif t.type == AGREEMENT and (distributive or only_partners) and not agents \
+                and res.subject is not None and all(m.name != res.subject.name for m in ends):
+            pairs = [(res.subject, b) for b in ends]
+        elif len(ends) == 1:
             others = [m for m in last_ends if m.name != ends[0].name]
             if not others and res.subject is not None:
                 others = [res.subject]

