@@ -100,7 +100,7 @@ class Language:
     government_offices: tuple[str, ...] = ()
     generic_before: tuple[str, ...] = ()
     not_names: frozenset[str] = frozenset()
-    plural_counts: tuple[str, ...] = ()
+    plural_counts: dict[str, str] = field(default_factory=dict)  # counted word -> kind
     plural_groups: tuple[str, ...] = ()
 
 
@@ -118,6 +118,9 @@ class Ontology:
     planned_markers: tuple[str, ...]
     distributive_markers: tuple[str, ...]
     client_words: tuple[str, ...]
+    precedent_markers: tuple[str, ...]
+    partner_words: tuple[str, ...]
+    join_verbs: tuple[str, ...]
     programme_quoted_suffixes: tuple[str, ...]
     sources: dict[str, str]
     escalation_words: tuple[str, ...] = ()
@@ -357,6 +360,9 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         planned_markers=_tuple(rel.get("planned_markers")),
         distributive_markers=_tuple(rel.get("distributive_markers")),
         client_words=_tuple(rel.get("client_words")),
+        precedent_markers=_tuple(rel.get("precedent_markers")),
+        partner_words=_tuple(rel.get("partner_words")),
+        join_verbs=_tuple(rel.get("join_verbs")),
         programme_quoted_suffixes=_tuple(pro.get("quoted_suffixes")),
         sources={"topics": top.get("source", "")},
         escalation_words=_tuple(top.get("escalation", {}).get("words")),
@@ -369,7 +375,7 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
             government_offices=_tuple(lang.get("government_offices")),
             generic_before=_tuple(lang.get("generic_before")),
             not_names=frozenset(lang.get("not_names", ())),
-            plural_counts=_tuple(lang.get("plural_counts")),
+            plural_counts=dict(lang.get("plural_counts", {})),
             plural_groups=_tuple(lang.get("plural_groups")),
         ),
     )

@@ -103,9 +103,9 @@ class DocumentIndex:
                 kind = "都道府県" if region.level == "都道府県" else "市町村"
                 idx.author = Mention(0, 0, publisher, INSTITUTION, region.name, kind, region.name,
                                      via="government")
-        if idx.author is None:
+        if idx.author is None and not publisher:  # a newspaper's article has no author body
             for ms in found[:_AUTHOR_LINES]:
-                named = [m for m in ms if m.label == INSTITUTION]
+                named = [m for m in ms if m.label == INSTITUTION and m.via != "short"]
                 if named:
                     idx.author = named[-1]
                     break
@@ -246,6 +246,8 @@ class DocumentContext:
             if m.label == INSTITUTION and self.onto.institution(m.name) is None and m.kind:
                 full = [b for b in self.index.bodies if (b.name != m.name and b.kind in (
                     m.kind, None)) or (b.name != m.name and self._legal_head(b, m))]
+                full = [b for b in full if b.via != "short" and not any(
+                    o.name != b.name and b.name.startswith(o.name) for o in full)]
                 name = known_by_abbreviation(_proper_part(m.name, self.onto), full)
                 if name is not None:
                     body = next(b for b in full if b.name == name)
@@ -259,8 +261,8 @@ class DocumentContext:
     def _branch_of(self, m: Mention) -> Mention:
         """The institution itself (日本公庫) in a document that names one branch of it (日本
         公庫小諸支店) and no other: that branch is the party."""
-        if m.label != INSTITUTION:
-            return m
+        if m.label != INSTITUTION or m.surface == m.name or m.via:
+            return m  # only a short form (日本公庫) stands for the branch the document is about
         branches = self.index.branches.get(m.name, set())
         if len(branches) != 1:
             return m
@@ -370,9 +372,10 @@ class DocumentContext:
         if self.sentence - self.group_at > _GROUP_REACH:
             return []  # 各機関 far from any list of bodies: a kind in general
         group = list({m.name: m for m in self.group}.values())
-        kind = self.onto.kind(word.lstrip("0123456789一二三四五六七八九十両各"))
-        if kind is not None:
-            group = [m for m in group if m.kind and kind.name in self.onto.kind_ancestors(m.kind)]
+        counted = word.lstrip("0123456789一二三四五六七八九十両各")
+        kind = self.onto.language.plural_counts.get(counted)
+        if kind:
+            group = [m for m in group if m.kind and kind in self.onto.kind_ancestors(m.kind)]
         return group if size is None or len(group) == size else []
 
     def _note_group(self, text: str, parties: list[Mention]) -> None:

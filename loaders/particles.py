@@ -45,7 +45,7 @@ _NOT_HEAD_NOUNS = ("職員", "担当者", "営業店", "本部", "支店", "行�
 
 
 _VENUE = re.compile(r"^(?:の)?(?:本店|本社|本部|会館|ビル|役場|庁舎|会議室|会場)(?:\([^()]*\))?(?:で|にて)")
-_MODIFIED = re.compile(r"^の(?P<noun>[^、。とはがをにでのも「」()]{1,8})(?:と|との|とは|は|が|も)")
+_MODIFIED = re.compile(r"^の(?P<noun>[^、。とはがをにでのも「」()\s]{1,8})(?:と|との|とは|は|が|も|\s)")
 
 
 def particle_role(text: str, end: int) -> str:

@@ -96,6 +96,7 @@ class RelationExtractor:
         self.pattern = re.compile("|".join(re.escape(w) for w, _, _ in words))
         self.frame: list[Mention] = []  # the parties of the agreement the document is about
         self.frame_line = -1  # the paragraph that stated it
+        self.content_line = -1  # the paragraph that speaks of the agreement's content
 
     def triggers(self, text: str, mentions: list[Mention]) -> list[Trigger]:
         """Trigger words in the sentence, outside names (a programme's name may hold one,
@@ -121,10 +122,22 @@ class RelationExtractor:
             confirm = spec.confirm_after.get(m.group(0))
             if confirm and not any(w in rest[:14] for w in confirm):
                 continue
+            if rtype == AGREEMENT and self._modifies_noun(text, m.end()):
+                continue  # 信金中央金庫が提携する専門機関: what it has agreements with, no party
             found.append(Trigger(rtype, m.start(), m.end(), m.group(0), passive))
         return [t for t in found if not (t.type == COLLABORATION and any(
             o.type != COLLABORATION and (0 <= o.start - t.end <= 2 or 0 <= t.start - o.end <= 2)
             for o in found))]
+
+    def _modifies_noun(self, text: str, end: int) -> bool:
+        """"…提携する専門機関": a relative clause on a common noun that is not itself a trigger."""
+        verb = re.match(r"(?:する|した|している|していた)", text[end:])
+        if verb is None:
+            return False
+        nxt = [t for t in analyse(text) if t.start == end + verb.end()]
+        return bool(nxt) and nxt[0].pos[:1] == ("名詞",) and not self.pattern.match(
+            text, nxt[0].start) and not any(
+                m.start == nxt[0].start for m in ())
 
     def _planned(self, rest: str) -> bool:
         """"…について検討に入る", "…を予定している": considered or planned, not done."""
@@ -133,6 +146,8 @@ class RelationExtractor:
 
     def extract(self, text: str, res: Resolved) -> list[Relation]:
         """All relations one sentence states."""
+        if any(w in text for w in _AGREEMENT_CONTENT):
+            self.content_line = res.line
         rels = self._extract(text, res)
         agreed = list({m.name: m for r in rels if r.type == AGREEMENT
                        for m in (r.source, r.target) if m.label == INSTITUTION}.values())
@@ -149,11 +164,23 @@ class RelationExtractor:
         out: list[Relation] = []
         window_start = 0
         last_ends: list[Mention] = []
+        precedent = any(mk in text for mk in self.onto.precedent_markers)
         for i, t in enumerate(trigs):
             nxt = trigs[i + 1] if i + 1 < len(trigs) else None
             if nxt is not None and nxt.start - t.end <= _SAME_CLAUSE and nxt.type == t.type:
                 continue
             window = [m for m in parties if window_start <= m.start and m.end <= t.start]
+            if precedent and t.type == AGREEMENT:
+                window = [m for m in window if m.label == INSTITUTION]  # 市町村との協定は初めて
+            if t.type == AGREEMENT:
+                after = self._named_after(text, t, parties, nxt)
+                if after:
+                    rels = self._partners_after(t, window, after, res)
+                    out += rels
+                    last_ends = list({m.name: m for r in rels
+                                      for m in (r.source, r.target)}.values()) or last_ends
+                    window_start = after[-1].end
+                    continue
             if t.type in DIRECTED_RELATIONS:
                 rels = self._directed(text, t, window, parties, res, mutual)
             else:
@@ -225,13 +252,43 @@ class RelationExtractor:
         return [Relation(t.type, s, r, t.word) for s in sources for r in receivers
                 if s.name != r.name]
 
+    def _named_after(self, text: str, t: Trigger, parties: list[Mention],
+                     nxt: Trigger | None) -> list[Mention]:
+        """Parties named after an agreement word that introduces them: "協定の相手先である
+        A と B", "協定には A、B も名を連ねる"."""
+        limit = nxt.start if nxt is not None else len(text)
+        after = [m for m in parties if t.end <= m.start and m.end <= limit]
+        if not after:
+            return []
+        lead = text[t.end:after[0].start]
+        if re.match(r"^の?(?:" + "|".join(self.onto.partner_words) + r")", lead):
+            return after
+        if re.match(r"^(?:に|には|では)", lead) and any(v in text[after[-1].end:]
+                                                       for v in self.onto.join_verbs):
+            return after
+        return []
+
+    def _partners_after(self, t: Trigger, window: list[Mention], after: list[Mention],
+                        res: Resolved) -> list[Relation]:
+        """Partners named after the agreement word: with the agent (相手先), or joining the
+        agreement the document is about (名を連ねる), bound to all of its parties."""
+        agents = [m for m in window if m.label == INSTITUTION] or (
+            [res.subject] if res.subject is not None else [])
+        partners = list({m.name: m for m in after}.values())
+        joining = [m for m in self.frame if m.name not in {p.name for p in partners}]
+        if joining and not window:
+            ends = [*joining, *partners]
+            return [Relation(t.type, a, b, t.word) for a, b in combinations(ends, 2)]
+        return [Relation(t.type, a, b, t.word) for a in agents[:1] for b in partners
+                if a.name != b.name]
+
     def _between_parties(self, text: str, t: Trigger, exchange: bool, line: int) -> bool:
         """A sentence about what the agreement's parties do for each other (互いの顧客の紹介,
         職員の派遣, トレーニーの派遣をはじめとする人材交流): its parties are the agreement's,
         when it speaks of the agreement or follows it in the same paragraph."""
         if len(self.frame) < 2:
             return False
-        if line != self.frame_line and not any(w in text for w in _AGREEMENT_CONTENT):
+        if line not in (self.frame_line, self.content_line):
             return False
         if exchange or t.type == SECONDMENT:
             return True
