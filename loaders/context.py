@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from shienmap.graph.ontology import Ontology
 from shienmap.graph.schema import INSTITUTION, KIND, PROGRAMME, REGION, TOPIC, fold
@@ -74,6 +75,7 @@ class Resolved:
     programme: str | None
     group: list[Mention] = field(default_factory=list)  # the parties named last, together
     line: int = -1  # offset of the line (paragraph) the sentence is in
+    author: Mention | None = None  # the body that published the document, if one did
 
 
 @dataclass
@@ -174,19 +176,22 @@ class DocumentContext:
         self.section = sec
 
     # ---------------------------------------------------------------- resolving
-    def resolve(self, text: str, mentions: list[Mention], line_start: int) -> Resolved:
-        """Resolve one sentence's mentions (see module docstring)."""
+    def resolve(self, text: str, mentions: list[Mention], line_start: int,
+                heading: bool = False) -> Resolved:
+        """Resolve one sentence's mentions (see module docstring). A heading's kinds stay
+        kinds unless it names its prefecture: a heading is about the kinds, not one body."""
         if line_start != self.line_start:
             self.line_start, self.line_parties, self.line_agent = line_start, [], None
         self.sentence += 1
         ms = self._doc_aliases(text, mentions)
         ms = self._single_heads(text, ms)
         ms = self._abbreviations(ms)
+        ms = self._governments(text, ms)
         ms = self._resolve_anaphors(text, ms, self.section.history)
         ms = self._plurals(text, ms)
-        region = self._sentence_region(ms)
+        region = self._sentence_region(ms, use_document=not heading)
         ms = [self._regional_instance(m, region) for m in ms]
-        ms = self._governments(text, ms)
+        ms = self._appositive_kinds(text, ms)
         parties = [m for m in ms if m.is_party]
         self.section.history += parties
         self.line_parties += parties
@@ -206,7 +211,7 @@ class DocumentContext:
                    or self.section.subject or (self.line_parties[0] if self.line_parties else None)
                    or self.author)
         return Resolved(ms, region, topics, subject, self.section.programme, list(self.group),
-                        line_start)
+                        line_start, self.author)
 
     def _doc_aliases(self, text: str, ms: list[Mention]) -> list[Mention]:
         """Short forms the document defined in brackets (OFG), wherever they are used."""
@@ -231,6 +236,9 @@ class DocumentContext:
                 continue
             if t.start > 0 and (text[t.start - 1] in _COUNTERS or _is_kanji(text[t.start - 1])):
                 continue  # 4県, 両県, 全県: counted or qualified, not the government
+            prev = [p for p in analyse(text) if p.end == t.start]
+            if prev and prev[-1].pos[0] in ("連体詞", "代名詞"):
+                continue  # 同じ県, その県: a prefecture, not the government
             nxt = text[t.end:t.end + 1]
             if not nxt or nxt not in "はがのともにをへで" or any(
                     x.start <= t.start < x.end for x in ms):
@@ -288,7 +296,8 @@ class DocumentContext:
                     out.append(m)
                     continue
                 m = replace(m, label=target.label, name=target.name, kind=target.kind,
-                            region=target.region, via="anaphor", alias=None)
+                            region=target.region, via="anaphor",
+                            alias=target.alias if target.via == "author" else None)
             out.append(m)
             if m.is_party:
                 seen.append(m)
@@ -300,13 +309,13 @@ class DocumentContext:
             if body is not None:
                 return body
         if m.heads_of == ("市町村",) or m.heads_of == ("都道府県",):
-            return self._government(m)
+            return self._government(m, seen)
         candidates = [*seen]
         if self.section.subject is not None:
             candidates.insert(0, self.section.subject)
         self_reference = m.surface.startswith(("当", "弊", "本"))
         if self_reference and self.author is not None and self._kind_fits(self.author, m):
-            return self.author
+            return replace(self.author, via="author")
         for named_only in (True, False):
             for c in reversed(candidates):
                 if named_only and c.label != INSTITUTION:
@@ -321,10 +330,11 @@ class DocumentContext:
     def _kind_fits(self, c: Mention, m: Mention) -> bool:
         return bool(c.kind and set(self.onto.kind_ancestors(c.kind)) & set(m.heads_of))
 
-    def _government(self, m: Mention) -> Mention | None:
+    def _government(self, m: Mention, seen: list[Mention]) -> Mention | None:
         """市 / 同市 / 県: the local government the document names (or is published by)."""
         want = "都道府県" if m.heads_of == ("都道府県",) else "市町村"
-        for c in reversed([*([self.author] if self.author else []), *self.named]):
+        sentence = [c for c in seen if c.via == "government"]
+        for c in reversed([*([self.author] if self.author else []), *self.named, *sentence]):
             if c.kind == want and (want == "都道府県" or c.name.endswith(m.surface[-1])):
                 return replace(c, start=m.start, end=m.end, surface=m.surface)
         if want == "都道府県" and self.index.prefecture:
@@ -383,7 +393,19 @@ class DocumentContext:
         if len(distinct) >= 2:
             self.group, self.group_at = distinct, self.sentence
 
-    def _sentence_region(self, ms: list[Mention]) -> str | None:
+    @staticmethod
+    def _appositive_kinds(text: str, ms: list[Mention]) -> list[Mention]:
+        """"地元の金融機関である大垣共立銀行": the kind only describes the bodies named next."""
+        out = []
+        for i, m in enumerate(ms):
+            nxt = ms[i + 1] if i + 1 < len(ms) else None
+            if m.label == KIND and nxt is not None and nxt.label == INSTITUTION and re.fullmatch(
+                    r"(?:等)?(?:である|であり|で、|として|の)", text[m.end:nxt.start]):
+                continue
+            out.append(m)
+        return out
+
+    def _sentence_region(self, ms: list[Mention], use_document: bool = True) -> str | None:
         line_named = [m for m in self.line_parties if m.label == INSTITUTION]
         for pool in ([m for m in ms if m.label == INSTITUTION], line_named):
             prefs = {self.onto.prefecture_of(m.region) for m in pool} - {None}
@@ -392,7 +414,8 @@ class DocumentContext:
         named_regions = {self.onto.prefecture_of(m.name) for m in ms if m.label == REGION} - {None}
         if len(named_regions) == 1:
             return named_regions.pop()
-        return self.onto.prefecture_of(self.section.region) or self.index.prefecture
+        return self.onto.prefecture_of(self.section.region) or (
+            self.index.prefecture if use_document else None)
 
     def _regional_instance(self, m: Mention, region: str | None) -> Mention:
         if m.label == KIND and m.prefectural and self.index.prefecture:
@@ -414,6 +437,7 @@ class DocumentContext:
         out = list(ms)
         lang = self.onto.language
         party_idx: set[int] = set()
+        acts = _trigger_pattern(self.onto).search(text) is not None  # 鳥取県が約76%: no party
         for i, m in enumerate(ms):
             if m.label != REGION or text.startswith(lang.place_suffixes, m.end):
                 continue
@@ -430,12 +454,14 @@ class DocumentContext:
             glued_next = nxt is not None and nxt.is_party and _glue(
                 text, m.end, nxt.start) in _LIST_GLUE
             after = re.sub(r"^\([^()]*\)", "", text[m.end:])
-            as_party = (after.startswith(_PARTY_AFTER) and not after.startswith(("との間", "とは")) \
-                and not _after_place_particle(text, m.start)) or after.startswith(
-                    lang.government_offices)
+            in_region_list = nxt is not None and nxt.label == REGION and _glue(
+                text, m.end, nxt.start) in _LIST_GLUE
+            as_party = (not in_region_list and after.startswith(_PARTY_AFTER) and acts
+                        and not after.startswith(("との間", "とは"))
+                        and not _after_place_particle(text, m.start)) or after.startswith(
+                            lang.government_offices)
             if glued_prev or glued_next or as_party or (
-                    nxt is not None and nxt.label == REGION and _glue(text, m.end, nxt.start)
-                    in _LIST_GLUE and self._region_list_is_party(text, ms, i)):
+                    in_region_list and self._region_list_is_party(text, ms, i)):
                 party_idx.add(i)
                 kind = "都道府県" if r.level == "都道府県" else "市町村"
                 out[i] = replace(m, label=INSTITUTION, name=r.name, kind=kind, region=r.name,
@@ -449,6 +475,13 @@ class DocumentContext:
             j += 1
         after = text[ms[j].end:]
         return after.startswith(_PARTY_AFTER) and not _after_place_particle(text, ms[i].start)
+
+
+@cache
+def _trigger_pattern(onto: Ontology) -> re.Pattern[str]:
+    """Any word of any relation (協定, 紹介, 連携 …): a sentence where parties act."""
+    words = {w for spec in onto.relations.values() for w in (*spec.triggers, *spec.passive)}
+    return re.compile(trie_pattern(words))
 
 
 def _after_place_particle(text: str, start: int) -> bool:

@@ -328,8 +328,8 @@ def _score_entities(g: nx.MultiDiGraph, entities: list[DevEntity], docs: set[str
     prf.correct_predicted, prf.recalled = len(hits), len(recalled)
     found = {key: name for key, name in found.items() if key not in hits} | {
         k: found[k] for k in hits}
-    prf.wrong = [f"{doc} {name}" for key, name in sorted(found.items()) if key not in hits]
-    prf.missed = [f"{doc} {name}" for key, name in sorted(gold.items()) if key not in recalled]
+    prf.wrong = [f"{key[0]} {name}" for key, name in sorted(found.items()) if key not in hits]
+    prf.missed = [f"{key[0]} {name}" for key, name in sorted(gold.items()) if key not in recalled]
     return prf
 
 

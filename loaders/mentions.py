@@ -268,6 +268,12 @@ class MentionFinder:
             alias = surface
         full = prefix + full_head
         known = self.onto.institution(full) or self.onto.institution(surface)
+        for i in range(1, len(prefix)):  # 新生北洋銀, 地元北洋銀行: a word before a known name
+            if known is None and prefix[:i] in self.lang.not_names:
+                known = self.onto.institution(prefix[i:] + full_head)
+                if known is not None:
+                    span_start += i
+                    surface = text[start + i:head_end]
         if known is not None:
             region = known.region or self.region_of_name(prefix)
             return Mention(span_start, head_end, surface, INSTITUTION, known.name, known.type,
@@ -379,7 +385,7 @@ class MentionFinder:
         if self.onto.region(word) is not None:
             return True
         return bool(word) and not any(ch.isdigit() for ch in word) and not any(
-            "\u3040" <= ch <= "\u309f" for ch in word) and word not in self.lang.not_names
+            ch in "のはがをにでともへや" for ch in word) and word not in self.lang.not_names
 
     def _shared_heads(self, text: str, ms: list[Mention]) -> list[Mention]:
         """``杜の都と一関の両信金`` / ``富士見市、坂戸市をはじめとする7つの商工会``: names that
@@ -530,7 +536,10 @@ def _kana_name_start(text: str, start: int, before: list[Token]) -> int | None:
     if start - i < 2 or (i > 0 and text[i - 1] not in _SEPARATORS and not text[i - 1].isspace()):
         return None
     words = [t for t in before if t.start >= i and t.end <= start]
-    return i if len(words) >= 2 else None
+    grammar = {"代名詞", "動詞", "形容詞", "助動詞", "副詞", "連体詞", "接続詞"}
+    if len(words) < 2 or any(t.pos[0] in grammar for t in words):
+        return None  # これまで, ある: words of the sentence, not a name
+    return i
 
 
 def _is_abbreviation(short: str, name: str) -> bool:

@@ -39,6 +39,8 @@ _PARTICLE_ROLES = (  # longest first where one particle starts another
     ("や", LIST), ("、", LIST), (",", LIST), ("・", LIST), ("の", GEN),
 )
 _COORDINATE_GAP = 6
+# after "Aの", people acting for A (Aの経営指導員は, Aのコーディネーターと)
+_PEOPLE = ("員", "長", "者", "官", "コーディネーター", "担当", "スタッフ", "幹部", "役員", "士")
 # after "Aの", words that leave A the party (Aの担当者と, Aの各支店は) or that are the relation
 _NOT_HEAD_NOUNS = ("職員", "担当者", "営業店", "本部", "支店", "行員", "会員", "協定", "覚書", "連携",
                    "提携", "紹介", "出向", "同行", "間", "両者", "者", "機関", "団体", "方")
@@ -53,8 +55,9 @@ def particle_role(text: str, end: int) -> str:
     rest = text[end:]
     if _VENUE.match(rest):
         return VENUE
-    mod = _MODIFIED.match(rest)
-    if mod and not mod.group("noun").endswith(_NOT_HEAD_NOUNS):
+    quote = re.match(r"^[」』]", rest)
+    mod = _MODIFIED.match(rest[quote.end():] if quote else rest)
+    if mod and not mod.group("noun").endswith((*_NOT_HEAD_NOUNS, *_PEOPLE)):
         return MODIFIER
     skip = _SKIP_AFTER.match(rest)
     if skip:

@@ -97,7 +97,7 @@ def extract_text(doc: str, text: str, onto: Ontology | None = None,
         if seg.is_heading:
             ctx.start_section(found)
         line = text.rfind("\n", 0, seg.start) + 1
-        res = ctx.resolve(seg.text, found, line)
+        res = ctx.resolve(seg.text, found, line, heading=seg.is_heading)
         line_topics.setdefault(line, set()).update(m.name for m in found if m.label == TOPIC)
         out.mentions += [(m, ev) for m in res.mentions if m.is_party or m.label in (
             REGION, TOPIC, PROGRAMME)]

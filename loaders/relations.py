@@ -31,6 +31,7 @@ from shienmap.graph.schema import (
     DIRECTED_RELATIONS,
     INSTITUTION,
     PROGRAMME,
+    REFERRAL,
     SECONDMENT,
 )
 
@@ -49,6 +50,7 @@ from .particles import (
     SUBJ,
     TOPIC,
     VENUE,
+    particle_role,
     roles,
 )
 
@@ -173,29 +175,31 @@ class RelationExtractor:
             if precedent and t.type == AGREEMENT:
                 window = [m for m in window if m.label == INSTITUTION]  # 市町村との協定は初めて
             if t.type == AGREEMENT:
-                after = self._named_after(text, t, parties, nxt)
+                after, joining = self._named_after(text, t, parties, nxt)
                 if after:
-                    rels = self._partners_after(t, window, after, res)
+                    rels = self._partners_after(t, window, after, res, joining)
                     out += rels
                     last_ends = list({m.name: m for r in rels
                                       for m in (r.source, r.target)}.values()) or last_ends
-                    window_start = after[-1].end
+                    window_start = t.end  # a later trigger (出向させ) may take them too
                     continue
             if t.type in DIRECTED_RELATIONS:
                 rels = self._directed(text, t, window, parties, res, mutual)
             else:
                 rels = self._undirected(text, t, window, res, last_ends)
             out += rels
-            if rels:
+            if rels:  # a trigger that stated nothing leaves its parties to the next one
                 last_ends = list({m.name: m for r in rels for m in (r.source, r.target)}.values())
-            window_start = t.end
+                window_start = t.end
         return _dedupe(out)
 
     # ---------------------------------------------------------------- directed
     def _directed(self, text: str, t: Trigger, window: list[Mention], parties: list[Mention],
                   res: Resolved, mutual: bool) -> list[Relation]:
         exchange = mutual or "交流" in t.word
-        distinct = list({m.name: m for m in window}.values())
+        if exchange and t.type == REFERRAL and not self._about_clients(text, t):
+            exchange = False  # 互いに連携して…支援を切れ目なくつなぐ: no client is passed on
+        distinct = _first_by_name(window)
         if exchange and len(distinct) >= 2:
             return [Relation(t.type, a, b, t.word, True)
                     for a in distinct for b in distinct if a.name != b.name]
@@ -222,7 +226,9 @@ class RelationExtractor:
             receivers = _agents(window, rs) or [
                 m for m in window if m not in sources][:1]
         if not receivers and sources and text[t.end:].startswith(("を受け", "をうけ")):
-            receivers = [res.subject] if res.subject is not None else []  # Aから推薦を受けた
+            named = {m.name for m in sources}  # Aから推薦を受けた: the one writing, or the subject
+            receivers = [m for m in (res.author, res.subject) if m is not None
+                         and m.name not in named][:1]
         if not receivers and not sources:
             receivers = self._handed_to(text, t, window, rs)
             if receivers:
@@ -252,33 +258,40 @@ class RelationExtractor:
         return [Relation(t.type, s, r, t.word) for s in sources for r in receivers
                 if s.name != r.name]
 
+    def _about_clients(self, text: str, t: Trigger) -> bool:
+        """A referral word proper (紹介, 取次) or one whose object is a client."""
+        if t.word.startswith(("紹介", "取り次", "取次", "橋渡し", "案内")):
+            return True
+        return any(w in text[max(0, t.start - 14):t.start] for w in self.onto.client_words)
+
     def _named_after(self, text: str, t: Trigger, parties: list[Mention],
-                     nxt: Trigger | None) -> list[Mention]:
+                     nxt: Trigger | None) -> tuple[list[Mention], bool]:
         """Parties named after an agreement word that introduces them: "協定の相手先である
-        A と B", "協定には A、B も名を連ねる"."""
+        A と B" (partners of the agent), "協定には A、B も名を連ねる" (joining it)."""
         limit = nxt.start if nxt is not None else len(text)
         after = [m for m in parties if t.end <= m.start and m.end <= limit]
         if not after:
-            return []
+            return [], False
         lead = text[t.end:after[0].start]
         if re.match(r"^の?(?:" + "|".join(self.onto.partner_words) + r")", lead):
-            return after
+            agents = [m for m in after if particle_role(text, m.end) in AGENT_ROLES]
+            return [m for m in after if m not in agents or len(agents) == len(after)], False
         if re.match(r"^(?:に|には|では)", lead) and any(v in text[after[-1].end:]
                                                        for v in self.onto.join_verbs):
-            return after
-        return []
+            return after, True
+        return [], False
 
     def _partners_after(self, t: Trigger, window: list[Mention], after: list[Mention],
-                        res: Resolved) -> list[Relation]:
+                        res: Resolved, joining: bool) -> list[Relation]:
         """Partners named after the agreement word: with the agent (相手先), or joining the
         agreement the document is about (名を連ねる), bound to all of its parties."""
+        partners = list({m.name: m for m in after}.values())
+        if joining and not window:
+            ends = [m for m in self.frame if m.name not in {p.name for p in partners}]
+            ends += partners
+            return [Relation(t.type, a, b, t.word) for a, b in combinations(ends, 2)]
         agents = [m for m in window if m.label == INSTITUTION] or (
             [res.subject] if res.subject is not None else [])
-        partners = list({m.name: m for m in after}.values())
-        joining = [m for m in self.frame if m.name not in {p.name for p in partners}]
-        if joining and not window:
-            ends = [*joining, *partners]
-            return [Relation(t.type, a, b, t.word) for a, b in combinations(ends, 2)]
         return [Relation(t.type, a, b, t.word) for a in agents[:1] for b in partners
                 if a.name != b.name]
 
@@ -324,7 +337,7 @@ class RelationExtractor:
     # ---------------------------------------------------------------- undirected
     def _undirected(self, text: str, t: Trigger, window: list[Mention], res: Resolved,
                     last_ends: list[Mention]) -> list[Relation]:
-        ends = list({m.name: m for m in window}.values())
+        ends = _first_by_name(window)
         if not ends and t.type != COLLABORATION:
             ends = last_ends
         rs = roles(text, ends)
@@ -361,6 +374,14 @@ class RelationExtractor:
         if t.type == COLLABORATION and len(ends) > _MAX_COLLABORATORS:
             return []
         return [Relation(t.type, a, b, t.word) for a, b in pairs if a.name != b.name]
+
+
+def _first_by_name(ms: list[Mention]) -> list[Mention]:
+    """One mention per party, the first (a later group reference keeps no role of its own)."""
+    seen: dict[str, Mention] = {}
+    for m in ms:
+        seen.setdefault(m.name, m)
+    return list(seen.values())
 
 
 def _agents(ms: list[Mention], rs: list[str]) -> list[Mention]:
