@@ -49,6 +49,7 @@ class Kind:
     topics_source: str = ""
     short_forms: dict[str, str] = field(default_factory=dict)  # 信金 -> 信用金庫
     instance_head: str = ""  # the head of its per-prefecture bodies' names, if not its name
+    instance_template: str = ""  # e.g. "{stem}労働局" (広島労働局)
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,12 @@ class Ontology:
         pref = self.prefecture_of(region)
         if not k.per_prefecture or pref is None:
             return None
-        return k.instance_names.get(pref, f"{pref}{k.instance_head or k.name}")
+        if pref in k.instance_names:
+            return k.instance_names[pref]
+        if k.instance_template:
+            stem = self.regions[pref].stem or pref
+            return k.instance_template.format(pref=pref, stem=stem)
+        return f"{pref}{k.instance_head or k.name}"
 
     def category_of(self, node: dict) -> str:
         """The category (金融機関 …) of a 機関 or 機関種別 node's attributes."""
@@ -330,6 +336,7 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
             topics=_tuple(k.get("topics")), topics_source=k.get("topics_source", ""),
             short_forms=dict(k.get("short_forms", {})),
             instance_head=k.get("instance_head", ""),
+            instance_template=k.get("instance_template", ""),
         )
         for k in kin["kind"]
     }

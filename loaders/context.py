@@ -49,7 +49,9 @@ _NUMERALS = {"両": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 _APPOSITIVE = re.compile(r"^(?:など|等|ら)?の?[^、。はがをにでと]{0,4}$")
 _COUNTERS = set("0123456789一二三四五六七八九十両各全他本当同我")
 _AUTHOR_LINES = 12
-_GROUP_REACH = 3  # a plural reference points at most this many sentences back
+_GROUP_REACH = 3
+_INTERVIEW = re.compile(r"に聞く|に聞いた|インタビュー|に訊く")
+_DEPARTMENT = re.compile(r"^[^\s、。のはがをにでと()「」]{1,12}?(?:部|局|課|室)(?=[へにでのがはと])")  # a plural reference points at most this many sentences back
 _DOMINANT_SHARE = 0.6
 
 
@@ -88,6 +90,7 @@ class DocumentIndex:
     prefecture: str | None = None
     alias_pattern: re.Pattern[str] | None = None
     branches: dict[str, set[str]] = field(default_factory=dict)  # institution -> its branches
+    from_metadata: bool = False  # the author is the publisher the metadata names
 
     @classmethod
     def build(cls, onto: Ontology, finder: MentionFinder, sentences: list[str],
@@ -100,11 +103,16 @@ class DocumentIndex:
             named = [m for m in finder.find(publisher) if m.label == INSTITUTION]
             region = onto.region(publisher)
             if named:
-                idx.author = named[-1]
+                idx.author, idx.from_metadata = named[-1], True
             elif region is not None and region.level in ("都道府県", "市区町村"):
+                idx.from_metadata = True
                 kind = "都道府県" if region.level == "都道府県" else "市町村"
                 idx.author = Mention(0, 0, publisher, INSTITUTION, region.name, kind, region.name,
                                      via="government")
+        if idx.author is None and sentences and _INTERVIEW.search(sentences[0]):
+            named = [m for m in found[0] if m.label == INSTITUTION]
+            if named:  # 〇〇信用保証協会 △△会長に聞く: "当協会" and "we" are that body
+                idx.author = named[0]
         if idx.author is None and not publisher:  # a newspaper's article has no author body
             for ms in found[:_AUTHOR_LINES]:
                 named = [m for m in ms if m.label == INSTITUTION and m.via != "short"]
@@ -207,7 +215,8 @@ class DocumentContext:
         topics = tuple(dict.fromkeys([m.name for m in ms if m.label == TOPIC]
                                      + list(self.section.topics)))
         line_named = [m for m in self.line_parties if m.label == INSTITUTION]
-        subject = (self.line_agent or (line_named[0] if line_named else None)
+        publisher = self.author if self.index.from_metadata else None
+        subject = (self.line_agent or publisher or (line_named[0] if line_named else None)
                    or self.section.subject or (self.line_parties[0] if self.line_parties else None)
                    or self.author)
         return Resolved(ms, region, topics, subject, self.section.programme, list(self.group),
@@ -220,8 +229,10 @@ class DocumentContext:
             return ms
         out = list(ms)
         for m in pat.finditer(text):
-            if any(x.start < m.end() and m.start() < x.end for x in ms):
-                continue
+            inside = [x for x in out if x.start < m.end() and m.start() < x.end]
+            if any(x.start < m.start() or x.end > m.end() for x in inside):
+                continue  # part of a longer name
+            out = [x for x in out if x not in inside]  # the defined short form wins
             target = self.index.aliases[m.group(0)]
             out.append(replace(target, start=m.start(), end=m.end(), surface=m.group(0),
                                alias=None, via="alias"))
@@ -348,7 +359,7 @@ class DocumentContext:
         if pref is None:
             return None
         for kind in kinds:
-            name = self.onto.instance_name(kind, pref)
+            name = pref if kind == "都道府県" else self.onto.instance_name(kind, pref)
             if name is None and self.onto.kinds[kind].named_by_region:
                 name = pref + kind
             if name:
@@ -456,6 +467,8 @@ class DocumentContext:
             after = re.sub(r"^\([^()]*\)", "", text[m.end:])
             in_region_list = nxt is not None and nxt.label == REGION and _glue(
                 text, m.end, nxt.start) in _LIST_GLUE
+            if acts and _DEPARTMENT.match(after):
+                after = after[_DEPARTMENT.match(after).end():]  # 鹿児島県商工労働水産部へ
             as_party = (not in_region_list and after.startswith(_PARTY_AFTER) and acts
                         and not after.startswith(("との間", "とは"))
                         and not _after_place_particle(text, m.start)) or after.startswith(

@@ -278,6 +278,11 @@ class MentionFinder:
             region = known.region or self.region_of_name(prefix)
             return Mention(span_start, head_end, surface, INSTITUTION, known.name, known.type,
                            region, alias=alias)
+        composed = self._region_and_kind(full)
+        if composed is not None:  # 宮城県 + 保証協会: the prefecture's body of a kind's alias
+            name, kind_name, region_name = composed
+            return Mention(span_start, head_end, surface, INSTITUTION, name, kind_name,
+                           region_name, alias=surface if surface != name else alias)
         region_obj = self.onto.region(prefix)
         if kind == "都道府県" and region_obj is not None:  # 千葉県庁: the prefecture itself
             return Mention(span_start, head_end, surface, INSTITUTION, region_obj.name, kind,
@@ -290,6 +295,18 @@ class MentionFinder:
             return None  # 信用保証協会 + 連合会 without a proper name: a kind, not a body
         return Mention(span_start, head_end, surface, INSTITUTION, full, kind,
                        self.region_of_name(prefix), alias=alias)
+
+    def _region_and_kind(self, name: str) -> tuple[str, str, str] | None:
+        """A region followed by a kind's name or alias (宮城県保証協会, 愛媛県よろず): that
+        region's body of the kind, when the kind has one body per prefecture."""
+        for i in range(2, len(name) - 1):
+            region, kind = self.onto.region(name[:i]), self.onto.kind(name[i:])
+            if region is None or kind is None or kind.name == "都道府県":
+                continue
+            inst = self.onto.instance_name(kind.name, region.name)
+            if inst:
+                return self._canonical(inst), kind.name, region.name
+        return None
 
     def _trim_to_region(self, prefix: str, head: str) -> str | None:
         """Keep the part of the prefix that makes a known institution, or the region the prefix
@@ -391,9 +408,13 @@ class MentionFinder:
         """``杜の都と一関の両信金`` / ``富士見市、坂戸市をはじめとする7つの商工会``: names that
         share one head written once after them."""
         out = list(ms)
+        tokens = analyse(text)
         for m in ms:
             if m.label != KIND or m.kind is None:
                 continue
+            kind = self.onto.kinds[m.kind]
+            if not (kind.suffixes or kind.short_forms) or kind.named_by_region:
+                continue  # 47都道府県: kinds whose bodies are not named by a proper name + head
             marker = _SHARED_MARKER.search(text[:m.start])
             if marker is None or not marker.group(0).strip("の"):
                 continue
@@ -401,10 +422,14 @@ class MentionFinder:
             cut = max(lead.rfind(ch) for ch in "はがをにで。「」()")
             clause_start = cut + 1
             items = [(x.start() + clause_start, x.group(0))
-                     for x in re.finditer(r"[^、と]+", lead[clause_start:])]
-            if len(items) < 2:
-                continue
-            kind = self.onto.kinds[m.kind]
+                     for x in re.finditer(r"[^、と・]+", lead[clause_start:])]
+            count = re.search(r"[0-9]+|[一二三四五六七八九十]+|両", marker.group(0))
+            named = [it for it in items if self._nominal(tokens, it[0], it[0] + len(it[1]))]
+            some = re.match(r"(?:をはじめとする|など|等|ら)", marker.group(0)) is not None
+            total = _count_value(count.group(0)) if count else 0
+            if len(items) < 2 or len(named) < len(items) - 1 or (count and (
+                    total < len(named) if some else total not in (len(items), len(named)))):
+                continue  # "…開かれ、同行の常務と各商議所": not a list of names
             full_head = kind.short_forms.get(m.surface) or (
                 kind.suffixes[0] if kind.suffixes and m.surface not in kind.suffixes else m.surface)
             made = False
@@ -426,6 +451,14 @@ class MentionFinder:
             y.label == INSTITUTION and y.start <= x.start and x.end <= y.end and y is not x
             for y in out))]
         return sorted(out, key=lambda x: (x.start, x.end))
+
+    def _nominal(self, tokens: tuple[Token, ...], start: int, end: int) -> bool:
+        """Only nouns (no verb, particle, person or title): a name without its head."""
+        inside = [t for t in tokens if t.start < end and t.end > start]
+        return bool(inside) and not any(
+            (t.breaks_name and t.surface != "の") or t.surface in self.titles or t.is_time_word
+            for t in inside) and not (
+                len(inside) >= 2 and all(t.is_person for t in inside[-2:]))
 
     def _shared_item(self, core: str, ms: list[Mention], start: int) -> bool:
         """An item of a shared-head list that can take the head: a proper name, not a body
@@ -509,13 +542,40 @@ class MentionFinder:
         for m in ms:
             if m.label != INSTITUTION:
                 continue
-            p = re.match(r"\(([^()、,]{2,12})[、,)]", text[m.end:])
+            p = re.match(r"\((?:以下、?|以下「)?「?([^()、,「」]{2,12})」?[、,)]", text[m.end:])
             if not p:
                 continue
             short = p.group(1)
-            if (short.isascii() and short.isalnum() and short.upper() == short) or (_is_abbreviation(short, m.name) and short != m.name):
+            latin = short.isascii() and short.isalnum() and short.upper() == short
+            if short != m.name and (latin or _in_order(short, m.name) or _in_order(
+                    short, m.surface)):
                 out[short] = m
         return out
+
+
+def _in_order(short: str, name: str) -> bool:
+    """The short form's letters appear in the name in order (道銀帯広支店 of 北海道銀行帯広支店)."""
+    pos = 0
+    for ch in short:
+        pos = name.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def _count_value(word: str) -> int:
+    """両 -> 2, 7 -> 7, 四 -> 4 (kanji numerals up to 十)."""
+    if word == "両":
+        return 2
+    if word.isdigit():
+        return int(word)
+    digits = "一二三四五六七八九"
+    if word == "十":
+        return 10
+    if word.startswith("十"):
+        return 10 + digits.index(word[1]) + 1
+    return digits.index(word[0]) + 1 if word[0] in digits else 0
 
 
 def _outside_quoted_names(text: str, ms: list[Mention]) -> list[Mention]:

@@ -22,7 +22,10 @@ AGENT_ROLES = (TOPIC, SUBJ)
 _SKIP_AFTER = re.compile(
     r"^(?:等|など|各|自身|側|[」』\"]|\([^)]{0,30}\)|「[^」]{0,30}」|の(?:職員|担当者|営業店|本部|支店|"
     r"行員|コーディネーター|ビジネスサポート部)|職員|担当者|営業店担当者|営業店|本部|行員|会員|主導で"
-    r"|主導|の[^、。とはがを]{0,6}?[0-9一二三四五六七八九十]+(?:支店|店舗|拠点))+"
+    r"|主導|の[^、。とはがを]{0,6}?[0-9一二三四五六七八九十]+(?:支店|店舗|拠点)"
+    # a department or branch of the body (当行地域共創部に, 同公庫松山支店に, 県商工労働部へ)
+    r"|[^\s、。のはがをにでともへや()「」]{1,10}?(?:部|課|室|局|支店|支部|事務所)(?=[にへでのが])"
+    r"|の皆さま|の皆様|の方々)+"
 )
 _GENERIC_HEAD = re.compile(
     r"^(?:等|など)?(?:の|をはじめとする|をはじめ|といった|などの)[^、。「」や]{0,16}?"
@@ -34,7 +37,8 @@ _PARTICLE_ROLES = (  # longest first where one particle starts another
     ("に対して", DST), ("に対し", DST), ("による", OTHER), ("によって", OTHER),
     ("により", OTHER), ("において", DST), ("における", DST), ("には", DST), ("に", DST),
     ("へ", DST), ("では", TOPIC), ("でも", TOPIC), ("のみならず", LIST), ("は", TOPIC),
-    ("が", SUBJ), ("も", SUBJ), ("を", OBJ), ("との", PARTNER), ("とも", PARTNER),
+    ("が", SUBJ), ("も", SUBJ), ("を", OBJ), ("と一緒に", PARTNER), ("とともに", PARTNER),
+    ("と共に", PARTNER), ("との", PARTNER), ("とも", PARTNER),
     ("とで", AND), ("と", AND), ("及び", LIST), ("および", LIST), ("並びに", LIST),
     ("や", LIST), ("、", LIST), (",", LIST), ("・", LIST), ("の", GEN),
 )
@@ -57,7 +61,8 @@ def particle_role(text: str, end: int) -> str:
         return VENUE
     quote = re.match(r"^[」』]", rest)
     mod = _MODIFIED.match(rest[quote.end():] if quote else rest)
-    if mod and not mod.group("noun").endswith((*_NOT_HEAD_NOUNS, *_PEOPLE)):
+    if mod and not mod.group("noun").endswith((*_NOT_HEAD_NOUNS, *_PEOPLE)) and not re.match(
+            r"[0-9一二三四五六七八九十両各]", mod.group("noun")):  # Aの3所と: the count of them
         return MODIFIER
     skip = _SKIP_AFTER.match(rest)
     if skip:

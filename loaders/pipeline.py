@@ -20,6 +20,7 @@ import networkx as nx
 from shienmap.graph.builder import Evidence, GraphBuilder
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import (
+    AGREEMENT,
     COLLABORATION,
     DIRECTED_RELATIONS,
     INSTITUTION,
@@ -118,6 +119,9 @@ def extract_text(doc: str, text: str, onto: Ontology | None = None,
     for i, ln in fact_lines.items():
         f = out.facts[i]
         out.facts[i] = replace(f, topics=tuple(sorted({*f.topics, *line_topics[ln]})))
+    out.facts = [f for f in out.facts if not (  # それぞれ: separate agreements, not a joint one
+        f.relation.type == AGREEMENT
+        and frozenset((f.relation.source.name, f.relation.target.name)) in relater.unbound)]
     triggers = {w: t for w, (t, _p) in relater.words.items()}
     out.tables = find_count_tables(segments, finder, onto, triggers)
     return out

@@ -21,7 +21,7 @@ A specific trigger next to 連携 (連携協定, 連携・協定) wins; a trigge
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from shienmap.graph.ontology import Ontology
@@ -32,6 +32,7 @@ from shienmap.graph.schema import (
     INSTITUTION,
     PROGRAMME,
     REFERRAL,
+    REGION,
     SECONDMENT,
 )
 
@@ -54,6 +55,8 @@ from .particles import (
     roles,
 )
 
+_GIVEN_ENDINGS = ("を受け", "をうけ", "いただ", "頂", "まれ", "られ", "してもら", "して頂")
+_STAFF_OF = re.compile(r"の(?:若手|中堅)?(?:行員|職員|社員|スタッフ|担当者)")
 _AGREEMENT_CONTENT = ("協定", "覚書", "提携", "契約", "連携", "協力", "取り組", "取組", "項目", "柱",
                       "盛り込", "掲げ", "内容")
 _RECEIVE_WORDS = ("受け入れ", "受入", "受け付け", "受付", "受領")
@@ -99,6 +102,9 @@ class RelationExtractor:
         self.frame: list[Mention] = []  # the parties of the agreement the document is about
         self.frame_line = -1  # the paragraph that stated it
         self.content_line = -1  # the paragraph that speaks of the agreement's content
+        # parties that each concluded an agreement of their own with one agent (それぞれ):
+        # not bound to each other, whatever a headline's shorthand suggests
+        self.unbound: set[frozenset[str]] = set()
 
     def triggers(self, text: str, mentions: list[Mention]) -> list[Trigger]:
         """Trigger words in the sentence, outside names (a programme's name may hold one,
@@ -174,6 +180,10 @@ class RelationExtractor:
             window = [m for m in parties if window_start <= m.start and m.end <= t.start]
             if precedent and t.type == AGREEMENT:
                 window = [m for m in window if m.label == INSTITUTION]  # 市町村との協定は初めて
+                earlier = _earlier_partners(text, res.mentions, self.onto)
+                agents = [m for m in window if particle_role(text, m.end) in AGENT_ROLES]
+                if earlier and agents:  # 岩手銀行が…協定を交わすのは、久慈市や花巻市に続き
+                    out += [Relation(t.type, agents[0], p, t.word) for p in earlier]
             if t.type == AGREEMENT:
                 after, joining = self._named_after(text, t, parties, nxt)
                 if after:
@@ -215,20 +225,38 @@ class RelationExtractor:
                 receiver = [res.subject]
             return [Relation(t.type, after[0], r, t.word) for r in receiver
                     if r.name != after[0].name]
-        receivers = _group(window, rs, (DST, OBJ))
+        receivers = _destinations(text, window, rs)
         if receivers and t.start - receivers[-1].end > _RECEIVER_GAP:
             receivers = []
         if not receivers and window and rs[-1] == GEN and t.start - window[-1].end <= 3:
             receivers = [window[-1]]
+        counter = _counter_of(text, window, rs, t)
+        if counter is not None and (not receivers or receivers[-1].end < counter.start):
+            receivers = [counter]  # 同協会の創業保証制度へ案内: the body whose service it is
         sources = self._from_sources(window, rs, receivers, t)
         receiving = any(w in text[t.end:t.end + 20] for w in _RECEIVE_WORDS)
-        if sources and (not receivers or receiving):
+        if t.type == SECONDMENT and receiving:
+            senders = [m for m in window if _STAFF_OF.match(text, m.end)]
+            if senders:  # Aの行員をBに受け入れ: A sends, the one receiving is the agent
+                sources = senders
+                receivers = [m for m in _agents(window, rs) if m not in senders] or [
+                    m for m in (res.author, res.subject) if m is not None
+                    and m.name not in {s.name for s in senders}][:1]
+        elif sources and (not receivers or receiving):
             receivers = _agents(window, rs) or [
                 m for m in window if m not in sources][:1]
-        if not receivers and sources and text[t.end:].startswith(("を受け", "をうけ")):
+        given = text[t.end:].startswith(_GIVEN_ENDINGS)
+        if given and receivers and not sources and any(r == DST for r in rs):
+            # 税理士にはご紹介いただきます: the に-party gives, the one writing receives
+            givers = [m for m, r in zip(window, rs, strict=True) if r == DST and m not in receivers]
+            if givers:
+                sources = givers
+        if not receivers and sources and given:
             named = {m.name for m in sources}  # Aから推薦を受けた: the one writing, or the subject
             receivers = [m for m in (res.author, res.subject) if m is not None
                          and m.name not in named][:1]
+        if not receivers and t.type == SECONDMENT:
+            receivers = _working_at(text, t, parties)  # トレーニーとして拠点で働く
         if not receivers and not sources:
             receivers = self._handed_to(text, t, window, rs)
             if receivers:
@@ -348,6 +376,10 @@ class RelationExtractor:
         distributive = any(mk in text for mk in self.onto.distributive_markers)
         pairs: list[tuple[Mention, Mention]]
         only_partners = bool(ends) and all(r == PARTNER for r in rs)
+        each = {m.name for m in ends if m.via == "group" and m.surface.startswith("各")}
+        if t.type == AGREEMENT and distributive and agents:
+            self.unbound |= {frozenset((a.name, b.name)) for a, b in combinations(ends, 2)
+                             if a not in agents and b not in agents}
         if t.type == AGREEMENT and len(ends) >= 2 and not distributive and not only_partners:
             # one agreement binds every party to every other; a kind named in general is bound
             # to the agent only (地域金融機関は…自治体と連携協定: no 自治体—金融機関 agreement)
@@ -373,7 +405,65 @@ class RelationExtractor:
             pairs = list(combinations(ends, 2))
         if t.type == COLLABORATION and len(ends) > _MAX_COLLABORATORS:
             return []
-        return [Relation(t.type, a, b, t.word) for a, b in pairs if a.name != b.name]
+        return [Relation(t.type, a, b, t.word) for a, b in pairs if a.name != b.name
+                and not (a.name in each and b.name in each)]  # 各所の担当者と: each, not among them
+
+
+def _earlier_partners(text: str, ms: list[Mention], onto: Ontology) -> list[Mention]:
+    """"…に続き N例目": the bodies (or local governments) an agreement like it was made with
+    before, listed right before に続き / に次いで."""
+    out: list[Mention] = []
+    cue = re.compile(r"^(?:など|等)?(?:に続き|に続いて|に次いで|に次ぐ)")
+    for i, m in enumerate(ms):
+        if m.label not in (INSTITUTION, REGION) or not cue.match(text[m.end:]):
+            continue
+        listed = [m]
+        j = i - 1
+        while j >= 0 and text[ms[j].end:listed[0].start] in ("、", "や", "と", "及び"):
+            listed.insert(0, ms[j])
+            j -= 1
+        for x in listed:
+            if x.label == REGION:
+                r = onto.regions.get(x.name)
+                if r is None or r.level not in ("都道府県", "市区町村"):
+                    continue
+                kind = "都道府県" if r.level == "都道府県" else "市町村"
+                x = replace(x, label=INSTITUTION, kind=kind, region=r.name, via="government")
+            out.append(x)
+    return out
+
+
+def _destinations(text: str, ms: list[Mention], rs: list[str]) -> list[Mention]:
+    """The receivers: the に/へ/を group nearest the trigger, and in a parallel sentence
+    ("A へ2名、B へ1名を派遣") every に/へ party after the agent."""
+    group = _group(ms, rs, (DST, OBJ))
+    agent_end = max((m.end for m, r in zip(ms, rs, strict=True) if r in AGENT_ROLES), default=-1)
+    extra = [m for m, r in zip(ms, rs, strict=True) if r == DST and m.start > agent_end
+             and m not in group and group and m.end <= group[0].start
+             and "、" in text[m.end:group[0].start] and not any(
+                 tk.pos[0] == "動詞" for tk in analyse(text)
+                 if m.end <= tk.start and tk.end <= group[0].start)]
+    return [*extra, *group]
+
+
+def _counter_of(text: str, ms: list[Mention], rs: list[str], t: Trigger) -> Mention | None:
+    """"同協会の創業保証制度や同公庫の新規開業資金へご案内": a body whose service (窓口, 制度,
+    資金) receives the client; the last one marked so, and any listed with it (や)."""
+    for m, r in zip(reversed(ms), reversed(rs), strict=True):
+        if r != GEN:
+            continue
+        rest = text[m.end:t.start]
+        if re.match(r"^の[^、。はがを]{1,14}?(?:に|へ)(?:と)?$", rest) or re.match(
+                r"^の[^、。はがを]{1,14}?や", rest):
+            return m
+        break
+    return None
+
+
+def _working_at(text: str, t: Trigger, parties: list[Mention]) -> list[Mention]:
+    """"職員がトレーニーとして拠点で働いています": where the seconded staff work."""
+    after = [m for m in parties if t.end <= m.start <= t.end + 12]
+    return [m for m in after if text.startswith(("で", "において", "に勤務", "に配属"), m.end)][:1]
 
 
 def _first_by_name(ms: list[Mention]) -> list[Mention]:
