@@ -371,11 +371,11 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     if args.csv:
         _write_csv(args.csv, *gaps_csv_rows(cells, docs, lang=args.lang))
     if args.plot:
-        from shienmap.visualisations.heatmap import FontMissing, gap_heatmap, save_figure
+        from shienmap.visualisations.heatmap import PlotUnavailable, gap_heatmap, save_figure
 
         try:
             save_figure(gap_heatmap(cells, lang=args.lang), args.plot)
-        except FontMissing as exc:
+        except PlotUnavailable as exc:
             raise UserError(str(exc)) from exc
     if args.json:
         _print_json([c.as_dict() for c in cells])

@@ -19,12 +19,26 @@ from shienmap.i18n import messages
 FONT_FAMILY = "Noto Sans CJK JP"
 
 
-class FontMissing(RuntimeError):
+class PlotUnavailable(RuntimeError):
+    """The chart cannot be drawn here: matplotlib or the Japanese font is missing."""
+
+
+class FontMissing(PlotUnavailable):
     """No Japanese font for the chart's labels."""
+
+
+def _matplotlib():
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise PlotUnavailable("matplotlib is needed for the heat-map: "
+                              "pip install 'shienmap[notebooks]'") from exc
+    return matplotlib
 
 
 def japanese_font(lang: str | None = None) -> str:
     """The family name of the installed Noto Sans CJK JP font, or :class:`FontMissing`."""
+    _matplotlib()
     from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}
@@ -59,12 +73,11 @@ def gap_heatmap(cells: Sequence[Any], *, lang: str | None = None,
 
     ``only_documented_pairs`` drops the pairs that no prefecture documents (a narrower chart).
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    _matplotlib()
     import numpy as np
+    from matplotlib import colormaps, rc_context
     from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.figure import Figure  # no pyplot: no global state, no double display
 
     m = messages(lang)
     font = japanese_font(lang)
@@ -77,14 +90,15 @@ def gap_heatmap(cells: Sequence[Any], *, lang: str | None = None,
     years = sorted({v for r in grid for v in r if v}) or [2000.0]
     data = np.array([[np.nan if v is None else max(v, years[0]) for v in r] for r in grid],
                     dtype=float)
-    ramp = plt.get_cmap("Blues")
+    ramp = colormaps["Blues"]
     cmap = ListedColormap([ramp(0.35 + 0.65 * i / max(len(years) - 1, 1))
                            for i in range(len(years))])
     norm = BoundaryNorm([y - 0.5 for y in years] + [years[-1] + 0.5], cmap.N)
     width = max(6.0, 1.2 + 0.32 * len(cols))
     height = max(4.0, 1.6 + 0.2 * len(rows))
-    with plt.rc_context({"font.family": font, "font.size": 8}):
-        fig, ax = plt.subplots(figsize=(width, height), dpi=110)
+    with rc_context({"font.family": font, "font.size": 8}):
+        fig = Figure(figsize=(width, height), dpi=110)
+        ax = fig.subplots()
         ax.set_facecolor("#ffffff")
         mesh = ax.pcolormesh(np.ma.masked_invalid(data), cmap=cmap, norm=norm,
                              edgecolors="#dddddd", linewidth=0.4)
@@ -108,14 +122,11 @@ def gap_heatmap(cells: Sequence[Any], *, lang: str | None = None,
 
 
 def save_figure(fig: Any, path: Path | str) -> Path:
-    """Write a figure as PNG (folders created) and close it."""
-    import matplotlib.pyplot as plt
-
+    """Write a figure as PNG (folders created)."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(p, format="png")
-    plt.close(fig)
     return p
 
 
-__all__ = ["FontMissing", "gap_heatmap", "japanese_font", "save_figure"]
+__all__ = ["FontMissing", "PlotUnavailable", "gap_heatmap", "japanese_font", "save_figure"]
