@@ -3,6 +3,7 @@ words, search keys and the map's palette."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 
@@ -64,8 +65,8 @@ def _fields(text: str) -> set[str]:
 
 def test_catalogues_have_the_same_messages_and_placeholders():
     ja, en = messages("ja"), messages("en")
-    assert ja.keys() == en.keys()
-    for key in ja.keys():
+    assert ja.names() == en.names()
+    for key in ja.names():
         assert _fields(ja.raw(key)) == _fields(en.raw(key)), key
 
 
@@ -164,7 +165,7 @@ def test_search_keys_give_aliases_of_per_prefecture_bodies(corpus_graph):
 
 def test_categories_print_apart_in_grey_and_the_highlight_is_unique():
     levels = sorted(lightness(c) for c in CATEGORY_COLOURS.values())
-    assert all(b - a >= 10 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b - a >= 10 for a, b in itertools.pairwise(levels)), levels
     used = {c.lower() for c in CATEGORY_COLOURS.values()}
     used |= {s["color"].lower() for s in RELATION_STYLES.values()}
     assert HIGHLIGHT.lower() not in used

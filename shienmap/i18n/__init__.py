@@ -44,7 +44,8 @@ class Messages:
         """The word as this language's readers should see it (Japanese names stay)."""
         return self._terms.get(word, word)
 
-    def keys(self) -> set[str]:
+    def names(self) -> set[str]:
+        """The message keys of this catalogue."""
         return set(self._entries)
 
     def raw(self, key: str) -> str:
