@@ -9,7 +9,8 @@ group (national bodies, bodies of unknown place and institution kinds in general
    from the middle of Honshu by the national group's radius, so that the national group
    sits in the middle and every prefecture keeps its direction from it.
 2. A block's anchor is the mean of its prefectures' anchors.
-3. Groups are boxes: their nodes in a small grid (the most connected first, then by id),
+3. Groups are boxes: their nodes in a small grid (breadth-first from the most connected,
+   so that related nodes are neighbours),
    cells as wide as the group's longest name so that labels do not run into each other.
    Overlapping boxes are pushed apart along the axis where they overlap least (a few hundred
    vectorised relaxation steps; the national box stays put) and pulled back a little towards
@@ -171,6 +172,33 @@ def _separate(names: list[str], anchors: dict[str, tuple[float, float]],
     return {n: (float(x), float(y)) for n, (x, y) in zip(names, pos, strict=True)}
 
 
+def _grid_order(sub: nx.MultiDiGraph, members: list[str]) -> list[str]:
+    """A group's nodes in grid order: breadth-first over the relations inside the group, from
+    the most connected node, so that related nodes sit next to each other (an edge does not
+    run across a third node)."""
+    inside = set(members)
+    degree = {n: sub.degree(n) for n in members}
+
+    def rank(n: str) -> tuple[int, str]:
+        return (-degree[n], n)
+
+    order: list[str] = []
+    seen: set[str] = set()
+    for seed in sorted(members, key=rank):
+        if seed in seen:
+            continue
+        queue = [seed]
+        seen.add(seed)
+        while queue:
+            n = queue.pop(0)
+            order.append(n)
+            near = {x for x in (*sub.successors(n), *sub.predecessors(n)) if x in inside}
+            for x in sorted(near - seen, key=rank):
+                seen.add(x)
+                queue.append(x)
+    return order
+
+
 def geographic_layout(sub: nx.MultiDiGraph, onto: Ontology | None = None
                       ) -> tuple[dict[str, tuple[float, float]], list[Group], dict[str, str]]:
     """(node -> (x, y), the groups drawn, node -> group name) for the map of ``sub``."""
@@ -181,10 +209,9 @@ def geographic_layout(sub: nx.MultiDiGraph, onto: Ontology | None = None
         name, level = group_of(sub, n, onto)
         member[n] = name
         levels[name] = level
-    degree = {n: sub.degree(n) for n in sub}
     names = sorted(levels)
-    nodes = {name: sorted((n for n, gname in member.items() if gname == name),
-                          key=lambda n: (-degree[n], n)) for name in names}
+    nodes = {name: _grid_order(sub, [n for n, gname in member.items() if gname == name])
+             for name in names}
     grids = {name: _grid([sub.nodes[n].get("name", n) for n in nodes[name]]) for name in names}
     sizes = {name: (grid[2], grid[3]) for name, grid in grids.items()}
     hole = max(sizes.get(NATIONAL, (0.0, 0.0))) / 2

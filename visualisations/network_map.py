@@ -327,7 +327,7 @@ def render_map(sub: nx.MultiDiGraph, *, title: str | None = None, lang: str | No
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
                         "multiselect": False},
-        "edges": {"smooth": {"type": "continuous"}, "selectionWidth": 2},
+        "edges": {"smooth": {"type": "curvedCW", "roundness": 0.15}, "selectionWidth": 2},
         "nodes": {"font": {"strokeWidth": 3, "strokeColor": "#ffffff"}},
     }))
     page = net.generate_html()
@@ -500,12 +500,12 @@ def _legend(sub: nx.MultiDiGraph, m: Messages) -> str:
              f"{t(m.term(c))}</div>" for c in cats]
     for r in rels:
         s = edge_style(r)
-        line = "dashed" if s["dashes"] else "solid"
-        if isinstance(s["dashes"], list) and s["dashes"][0] <= 3:
-            line = "dotted"
+        dash = ",".join(str(x) for x in s["dashes"]) if isinstance(s["dashes"], list) else (
+            "6,4" if s["dashes"] else "none")
         arrow = " →" if r in DIRECTED_RELATIONS or r in STEP_STYLES else ""
-        rows.append(f'<div><span class="line" style="border-top:3px {line} {s["color"]}">'
-                    f"</span> {t(m.term(r))}{arrow}</div>")
+        rows.append(f'<div><svg class="line" width="34" height="8" aria-hidden="true"><line '
+                    f'x1="0" y1="4" x2="34" y2="4" stroke="{s["color"]}" stroke-width="3" '
+                    f'stroke-dasharray="{dash}"/></svg> {t(m.term(r))}{arrow}</div>')
     rows.append(f"<div>{t(m('map.shapes'))}</div>")
     if sub.graph.get("route"):
         rows.append(f'<div style="color:{HIGHLIGHT}"><b>{t(m("map.route_legend"))}</b></div>')
