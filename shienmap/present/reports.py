@@ -161,22 +161,33 @@ def gaps_report(cells: Sequence[Any], *, by: str = "pair", lang: str | None = No
     else:
         rows = []
         for c in cells:
-            ev = next((e for link in c.links for e in link["evidence"]), None)
-            rows.append([c.prefecture, _pair(c.expectation, m),
+            rows.append([c.prefecture, m.term(c.expectation.relation), _pair(c.expectation, m),
                          m("gaps.yes") if c.documented else m("gaps.no"), c.latest or "-",
-                         evidence_text(ev, docs, m) if ev else "-"])
+                         _links_text(c, docs, m) if c.documented else "-"])
         table = render_table(
-            [m("gaps.col.prefecture"), m("gaps.col.pair"), m("gaps.col.documented"),
-             m("gaps.col.latest"), m("gaps.col.evidence")], rows, width=width, flex=[1, 4],
-            max_lines=3)
+            [m("gaps.col.prefecture"), m("gaps.col.relation"), m("gaps.col.pair"),
+             m("gaps.col.documented"), m("gaps.col.latest"), m("gaps.col.evidence")], rows,
+            width=width, flex=[2, 5], max_lines=3)
     return "\n".join([table, "", _paragraph(m("gaps.footer"), width)])
 
 
+def _links_text(cell: Any, docs: Documents, m: Messages) -> str:
+    """The first documented link, its count, and the documents that record it here."""
+    link = cell.links[0]
+    text = f"{link['source_name']} → {link['target_name']}"
+    if link.get("count") is not None:
+        text += m("gaps.count", count=link["count"])
+    more = len(cell.links) - 1
+    if more:
+        text += " " + m("map.more", n=more)
+    return text + "; " + "、".join(docs[d].label() for d in cell.documents)
+
+
 def _pair(x: Any, m: Messages) -> str:
+    """``信用保証協会→中小企業活性化協議会`` (— for an undirected type), marked when no document
+    states it nationally."""
     arrow = "→" if x.directed else "—"
     text = f"{x.kind_a}{arrow}{x.kind_b}"
-    if x.relation:
-        text += f" ({m.term(x.relation)})"
     if not x.expected:
         text += m("gaps.not_stated")
     return text
