@@ -260,6 +260,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     from shienmap.queries.case import CaseError, make_case
     from shienmap.queries.routing import route
 
+    g = None
     try:
         if args.backend == "cypher":
             from shienmap.queries.cypher_backend import CypherBackend
@@ -282,16 +283,16 @@ def cmd_route(args: argparse.Namespace) -> int:
         return 0
     from shienmap.present.reports import route_report
 
-    print(route_report(_presentation_graph(args), case, result, lang=args.lang))
+    print(route_report(_presentation_graph(args, g), case, result, lang=args.lang))
     return 0
 
 
-def _presentation_graph(args: argparse.Namespace):
-    """The graph file, for names, regions and document titles in the output (None when the
-    Cypher backend runs without one)."""
-    if args.backend == "networkx" or args.graph.exists():
-        return _load(args)
-    return None
+def _presentation_graph(args: argparse.Namespace, g=None):
+    """The graph for names, regions and document titles in the output: the one already loaded,
+    else the graph file when there is one (the Cypher backend may run without it)."""
+    if g is not None:
+        return g
+    return _load(args) if args.graph.exists() else None
 
 
 def cmd_hubs(args: argparse.Namespace) -> int:
@@ -300,6 +301,7 @@ def cmd_hubs(args: argparse.Namespace) -> int:
     relations = tuple(args.relation) if args.relation else DEFAULT_RELATIONS
     options = {"region": args.region, "relations": relations, "level": args.level,
                "top": args.top, "k": args.k, "seed": args.seed}
+    g = None
     try:
         if args.backend == "cypher":
             from shienmap.queries.cypher_backend import CypherBackend
@@ -307,7 +309,8 @@ def cmd_hubs(args: argparse.Namespace) -> int:
             with _store(args) as store:
                 rows = CypherBackend(store).hubs(**options)
         else:
-            rows = hubs(_load(args), **options)
+            g = _load(args)
+            rows = hubs(g, **options)
     except HubError as exc:
         raise UserError(str(exc)) from exc
     if args.json:
@@ -317,10 +320,9 @@ def cmd_hubs(args: argparse.Namespace) -> int:
     from shienmap.present.reports import hubs_report
     from shienmap.queries.coverage import document_coverage
 
-    g = _presentation_graph(args)
-    coverage = None if g is None or args.backend == "cypher" else document_coverage(
+    coverage = None if g is None else document_coverage(  # the Cypher backend: no breakdown
         g, region=args.region, relations=relations, level=args.level)
-    print(hubs_report(rows, coverage, Documents(g), lang=args.lang))
+    print(hubs_report(rows, coverage, Documents(_presentation_graph(args, g)), lang=args.lang))
     return 0
 
 
