@@ -385,3 +385,25 @@ def test_english_map(browser, corpus_graph, tmp_path):
     ctx.close()
     assert "SME support network map: 栃木県" in text and "Filters" in text
     assert "referral (紹介)" in text and "Legend" in text
+
+
+def test_the_panel_shows_names_quotes_and_titles_as_text(browser, tmp_path):
+    """Evidence, document titles and names in the search results and the panel stay text."""
+    doc = tmp_path / "docs" / "evil.txt"
+    doc.parent.mkdir()
+    doc.write_text("title: <img src=x onerror=\"window.pwned=true\">報告\n\n"
+                   "<img src=x onerror=\"window.pwned=true\">八十二銀行は<script>window.pwned="
+                   "true;alert(1)</script>長野県信用保証協会に案件を紹介する。", encoding="utf-8")
+    g, _ = build_graph([doc.parent])
+    path = write_map(render_map(map_subgraph(g)), tmp_path / "evil.html")
+    ctx, page = open_page(browser, path)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.fill("#shienmap-search", "八十二")
+    page.press("#shienmap-search", "Enter")
+    panel = page.inner_text("#shienmap-panel")
+    state = page.evaluate("({pwned: window.pwned === true, "
+                          "images: document.querySelectorAll('img').length})")
+    ctx.close()
+    assert not state["pwned"] and state["images"] == 0 and dialogs == []
+    assert "<script>" in panel and "<img src=x" in panel  # the quote and the title, as text
