@@ -132,7 +132,42 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also write CSV files for `neo4j-admin database import full`")
     _common(ex)
     ex.set_defaults(func=cmd_cypher_export)
+    _gaps_parser(sub)
+    _people_options(sub)
     return parser
+
+
+def _gaps_parser(sub) -> None:
+    gp = sub.add_parser("gaps", help="where the network is thin: expected links per prefecture",
+                        description="For every prefecture and pair of institution kinds that "
+                                    "the documents say work together (the graph's kind-level "
+                                    "relations), whether a document records that link in the "
+                                    "prefecture, with evidence and date.")
+    gp.add_argument("--relation", action="append", metavar="TYPE",
+                    help="relation types (default 紹介 出向 協定 同行訪問)")
+    gp.add_argument("--kinds", nargs=2, metavar=("A", "B"),
+                    help="one pair of institution kinds (names or aliases), e.g. "
+                         "信用保証協会 中小企業活性化協議会")
+    gp.add_argument("--region", help="one prefecture (a municipality means its prefecture)")
+    gp.add_argument("--by", choices=["pair", "prefecture", "cell"], default=None,
+                    help="table rows: per pair (default), per prefecture, or per prefecture "
+                         "and pair (default with --kinds or --region)")
+    gp.add_argument("--csv", type=Path, metavar="FILE",
+                    help="also write every prefecture × pair row to FILE (UTF-8 with BOM)")
+    gp.add_argument("--plot", type=Path, metavar="FILE.png",
+                    help="also draw the prefecture × pair heat-map to FILE.png")
+    _common(gp)
+    gp.set_defaults(func=cmd_gaps)
+
+
+def _people_options(sub) -> None:
+    """--lang for the commands whose output people read (Japanese by default)."""
+    from shienmap.i18n import LANGS
+
+    for name in ("build", "route", "hubs", "map", "gaps"):
+        sub.choices[name].add_argument(
+            "--lang", choices=LANGS, default=os.environ.get("SHIENMAP_LANG") or "ja",
+            help="language of tables, labels and hints (default ja; --json keys stay English)")
 
 
 def cmd_neo4j_push(args: argparse.Namespace) -> int:
@@ -169,9 +204,11 @@ def cmd_cypher_export(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
+    from shienmap.i18n import messages
     from shienmap.queries.hubs import DEFAULT_RELATIONS
     from shienmap.visualisations.network_map import MapError, map_subgraph, render_map, write_map
 
+    m = messages(args.lang)
     g = _load(args)
     relations = tuple(args.relation) if args.relation else DEFAULT_RELATIONS
     result = None
@@ -180,27 +217,36 @@ def cmd_map(args: argparse.Namespace) -> int:
         from shienmap.queries.routing import route
 
         if not (args.region and args.topic):
-            raise UserError("a route view needs --region and --topic as well as --route-from")
+            raise UserError(m("map.needs_case"))
         try:
             result = route(g, make_case(g, args.region, args.topic, args.route_from))
         except CaseError as exc:
             raise UserError(str(exc)) from exc
         if not result.answers:
-            raise UserError(f"no route to draw: {result.reason}")
+            raise UserError(m("map.no_route", reason=result.reason))
     try:
         sub = map_subgraph(g, region=None if result else args.region, relations=relations,
                            route=result)
-        title = args.title or "shienmap: " + ("経路 " if result else "") + (args.region or "全国")
-        path = write_map(render_map(sub, title=title), args.out)
+        path = write_map(render_map(sub, title=args.title, lang=args.lang,
+                                    built=_built(args.graph)), args.out)
     except MapError as exc:
         raise UserError(str(exc)) from exc
     summary = {"map": str(path), "nodes": sub.number_of_nodes(), "edges": sub.number_of_edges()}
     if args.json:
         _print_json(summary)
     else:
-        print(f"Wrote {path} ({summary['nodes']} nodes, {summary['edges']} edges); "
-              "open it in a browser, no network needed")
+        print(m("map.wrote", path=path, nodes=summary["nodes"], edges=summary["edges"]))
     return 0
+
+
+def _built(path: Path) -> str | None:
+    """The graph file's date (YYYY-MM-DD), shown as the map's build date."""
+    import datetime
+
+    try:
+        return datetime.date.fromtimestamp(path.stat().st_mtime).isoformat()
+    except OSError:
+        return None
 
 
 def _load(args: argparse.Namespace):
@@ -209,14 +255,12 @@ def _load(args: argparse.Namespace):
     return read_graph(args.graph)
 
 
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
 def cmd_route(args: argparse.Namespace) -> int:
+    from shienmap.i18n import messages
     from shienmap.queries.case import CaseError, make_case
     from shienmap.queries.routing import route
 
+    g = None
     try:
         if args.backend == "cypher":
             from shienmap.queries.cypher_backend import CypherBackend
@@ -225,33 +269,30 @@ def cmd_route(args: argparse.Namespace) -> int:
                 backend = CypherBackend(store)
                 case = backend.make_case(args.region, args.topic, args.holder)
                 result = backend.route(case, limit=args.top)
-            names = {n: n.split(":", 1)[1] for a in result.answers for n in a.path}
         else:
             g = _load(args)
             case = make_case(g, args.region, args.topic, args.holder)
             result = route(g, case, limit=args.top)
-            names = {n: g.nodes[n]["name"] for a in result.answers for n in a.path}
     except CaseError as exc:
         raise UserError(str(exc)) from exc
     if not result.answers:
-        print(f"shienmap: no route: {result.reason}", file=sys.stderr)
+        print(f"shienmap: {messages(args.lang)('route.none', reason=result.reason)}",
+              file=sys.stderr)
     if args.json:
         _print_json([a.as_dict() for a in result.answers])
         return 0
-    holder = case.holder.split(":", 1)[1] if case.holder else "(none: where a firm goes first)"
-    print(f"case: {case.region} ({case.prefecture}); topics: {'、'.join(case.topics) or '-'}"
-          f"{' (hard case)' if case.escalate else ''}; holder: {holder}")
-    if not result.answers:
-        return 0
-    rows = []
-    for i, a in enumerate(result.answers, 1):
-        path = [names.get(p, p.split(":", 1)[1]) for p in a.path]
-        ev = a.evidence[0] if a.evidence else None
-        rows.append([i, a.name + (f" (= {a.instance})" if a.instance else ""), a.label,
-                     f"{a.score:.2f}", " → ".join(path),
-                     f"{ev['doc'][:3]}: {_short(ev['quote'], 50)}" if ev else "-"])
-    print(_table(["#", "next handler", "label", "score", "path", "evidence"], rows))
+    from shienmap.present.reports import route_report
+
+    print(route_report(_presentation_graph(args, g), case, result, lang=args.lang))
     return 0
+
+
+def _presentation_graph(args: argparse.Namespace, g=None):
+    """The graph for names, regions and document titles in the output: the one already loaded,
+    else the graph file when there is one (the Cypher backend may run without it)."""
+    if g is not None:
+        return g
+    return _load(args) if args.graph.exists() else None
 
 
 def cmd_hubs(args: argparse.Namespace) -> int:
@@ -260,6 +301,7 @@ def cmd_hubs(args: argparse.Namespace) -> int:
     relations = tuple(args.relation) if args.relation else DEFAULT_RELATIONS
     options = {"region": args.region, "relations": relations, "level": args.level,
                "top": args.top, "k": args.k, "seed": args.seed}
+    g = None
     try:
         if args.backend == "cypher":
             from shienmap.queries.cypher_backend import CypherBackend
@@ -267,25 +309,20 @@ def cmd_hubs(args: argparse.Namespace) -> int:
             with _store(args) as store:
                 rows = CypherBackend(store).hubs(**options)
         else:
-            rows = hubs(_load(args), **options)
+            g = _load(args)
+            rows = hubs(g, **options)
     except HubError as exc:
         raise UserError(str(exc)) from exc
     if args.json:
         _print_json([r.as_dict() for r in rows])
         return 0
-    if not rows:
-        print("no relations of those types in that region")
-        return 0
+    from shienmap.documents import Documents
+    from shienmap.present.reports import hubs_report
+    from shienmap.queries.coverage import document_coverage
 
-    def io(r) -> str:
-        types = sorted(set(r.in_degree) | set(r.out_degree))
-        return " ".join(f"{t}{r.in_degree.get(t, 0)}/{r.out_degree.get(t, 0)}" for t in types)
-
-    print(_table(["#", "name", "category", "hub score", "degree", "in/out by type",
-                  "betweenness", "pagerank", "brokerage"],
-                 [[i, r.name, r.category, f"{r.hub_score:.3f}", r.degree, io(r),
-                   f"{r.betweenness:.3f}", f"{r.pagerank:.3f}", r.brokerage]
-                  for i, r in enumerate(rows, 1)]))
+    coverage = None if g is None else document_coverage(  # the Cypher backend: no breakdown
+        g, region=args.region, relations=relations, level=args.level)
+    print(hubs_report(rows, coverage, Documents(_presentation_graph(args, g)), lang=args.lang))
     return 0
 
 
@@ -312,48 +349,63 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_json({"graph": str(out), "documents": [vars(d) for d in report.documents],
                      "skipped": [{"path": p, "reason": r} for p, r in report.skipped], **counts})
         return 0
-    print(f"Wrote {out}")
-    print()
-    print(_table(["document", "format", "encoding", "characters", "sentences", "relations"],
-                 [[d.name, d.format, d.encoding, d.characters, d.sentences, d.relations]
-                  for d in report.documents]))
-    print()
-    print(_table(["node label", "count"], [[k, v] for k, v in counts["nodes"].items()]))
-    print()
-    print(_table(["edge type", "count"], [[k, v] for k, v in counts["edges"].items()]))
-    if report.skipped:
-        print()
-        print(_table(["skipped", "reason"], [[p, r] for p, r in report.skipped]))
+    from shienmap.documents import Documents
+    from shienmap.present.reports import build_report
+
+    print(build_report(str(out), report, counts, Documents(g), lang=args.lang))
     return 0
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from shienmap.documents import Documents
+    from shienmap.graph.schema import INSTITUTION_RELATIONS
+    from shienmap.present.reports import gaps_csv_rows, gaps_report
+    from shienmap.queries.gaps import GapError, gaps
+
+    g = _load(args)
+    relations = tuple(args.relation) if args.relation else INSTITUTION_RELATIONS
+    try:
+        cells = gaps(g, relations=relations, kinds=tuple(args.kinds) if args.kinds else None,
+                     region=args.region)
+    except GapError as exc:
+        raise UserError(str(exc)) from exc
+    docs = Documents(g)
+    if args.csv:
+        _write_csv(args.csv, *gaps_csv_rows(cells, docs, lang=args.lang))
+    if args.plot:
+        from shienmap.visualisations.heatmap import PlotUnavailable, gap_heatmap, save_figure
+
+        try:
+            save_figure(gap_heatmap(cells, lang=args.lang), args.plot)
+        except PlotUnavailable as exc:
+            raise UserError(str(exc)) from exc
+    if args.json:
+        _print_json([c.as_dict() for c in cells])
+        return 0
+    by = args.by or ("cell" if args.kinds or args.region else "pair")
+    print(gaps_report(cells, by=by, lang=args.lang, docs=docs))
+    return 0
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    """CSV in UTF-8 with a byte-order mark, so that Excel opens it as UTF-8."""
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 # ---------------------------------------------------------------- output helpers
 
 
-def _width(s: str) -> int:
-    """Display width: East Asian wide characters take two columns."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    cells = [[str(h) for h in headers]] + [[_fmt(c) for c in r] for r in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    """A plain-text table fitted to the terminal (see :mod:`shienmap.present.table`)."""
+    from shienmap.present.table import render_table, terminal_width
 
-    def line(row: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True))
-
-    sep = "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), sep, *(line(r) for r in cells[1:])]).rstrip()
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.4f}"
-    if v is None:
-        return "-"
-    return str(v)
+    return render_table(headers, rows, width=terminal_width())
 
 
 def _print_json(data: Any) -> None:

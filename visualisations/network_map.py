@@ -1,52 +1,78 @@
 """Self-contained HTML network maps (pyvis / vis-network), readable offline.
 
-Nodes are coloured by institution category and sized by hub score; edges are styled by
-relationship type (arrows on 紹介 and 出向); tooltips give an institution's kind and region
-and, for an edge, the evidence quotes and documents. Positions are computed here (a seeded
-spring layout), so the map opens already laid out and the same graph always looks the same.
+What a map shows (see README "How to read a map"):
 
-pyvis is used with ``cdn_resources="in_line"`` (vis-network inlined). What pyvis 0.3.2 still
-gets wrong for an offline, shareable file is mended after rendering: its template links
-Bootstrap from a CDN (removed: the page does not use it) and prints an empty heading twice
-(removed). Names and quotes from documents never become HTML: tooltips are plain text, which
-vis-network shows with ``innerText``, labels are drawn on the canvas, the legend is escaped,
-and the data is embedded by Jinja's ``tojson``. pyvis switches to an ``innerHTML`` popup when a
-node title contains "href"; such titles get a zero-width joiner inside the word.
+* a title block: what graph, built when, from which documents (title, publisher, year), how
+  many institutions, kinds and relations;
+* prefectures' institutions grouped roughly where the prefecture lies, national bodies and
+  institution kinds in the middle (:mod:`.layout`); node colour is the institution category
+  (:mod:`.palette`, readable in grey), size the hub score; edges styled by relation type, their
+  width growing with the count the documents give (持込件数);
+* a search box (name or alias, :mod:`.search`), filters by relation type, institution kind and
+  prefecture, and a panel that lists *all* the evidence of a clicked node and of its
+  relations, each with its document's title and year, while its neighbourhood is brought out;
+* in a route view, the holder, each ranked answer and the path to it drawn and numbered, the
+  reason beside each answer, everything else faded.
+
+pyvis draws the network (``cdn_resources="in_line"``: vis-network is inlined); what it lacks
+is a little JavaScript and CSS of ours (``assets/map.js``, ``assets/map.css``) fed by one JSON
+block. What pyvis 0.3.2 gets wrong for an offline file is mended after rendering: its template
+links Bootstrap from a CDN (removed: unused) and prints an empty heading twice (removed).
+
+Names and quotes from documents never become HTML: tooltips are plain text (vis-network shows
+them with ``innerText``), labels are drawn on the canvas, our panel builds its content with
+``textContent``, and data is embedded as JSON with ``<``, ``>`` and ``&`` escaped. pyvis switches
+to an ``innerHTML`` popup when a node title contains "href"; such titles get a zero-width
+joiner inside the word.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from shienmap.documents import Documents
 from shienmap.graph.ontology import Ontology, default_ontology
-from shienmap.graph.schema import DIRECTED_RELATIONS, INSTITUTION, KIND
+from shienmap.graph.schema import (
+    BROADER,
+    DIRECTED_RELATIONS,
+    INSTITUTION,
+    IS_KIND,
+    KIND,
+    REFERRAL,
+    REGION,
+)
+from shienmap.i18n import Messages, messages
+from shienmap.present.routes import answer_reason, plain_route
 from shienmap.queries.hubs import DEFAULT_RELATIONS, edge_in_region, hub_scores
 from shienmap.queries.routing import RouteResult
 
-CATEGORY_COLOURS = {
-    "金融機関": "#1f77b4", "公的支援機関": "#2ca02c", "商工団体": "#ff7f0e",
-    "士業・専門家": "#9467bd", "行政機関": "#d62728", "その他": "#7f7f7f",
-}
-RELATION_STYLES: dict[str, dict[str, Any]] = {
-    "紹介": {"color": "#1565c0", "dashes": False, "width": 2.5},
-    "出向": {"color": "#ef6c00", "dashes": [10, 5], "width": 2.5},
-    "協定": {"color": "#2e7d32", "dashes": False, "width": 3.5},
-    "同行訪問": {"color": "#6a1b9a", "dashes": [3, 5], "width": 2.5},
-    "連携": {"color": "#b0b0b0", "dashes": False, "width": 1},
-}
-# kind steps of a routing path (an institution and its kind, a kind and a broader kind)
-STEP_STYLES: dict[str, dict[str, Any]] = {
-    "種別": {"color": "#757575", "dashes": [2, 3], "width": 1.5},
-    "上位種別": {"color": "#757575", "dashes": [2, 3], "width": 1.5},
-}
-HIGHLIGHT = "#e53935"
+from .layout import NATIONAL, geographic_layout, group_of, route_layout
+from .palette import (
+    CATEGORY_COLOURS,
+    FADED_EDGE,
+    FADED_NODE,
+    HIGHLIGHT,
+    NODE_BORDER,
+    RELATION_STYLES,
+    STEP_STYLES,
+    category_colour,
+    edge_style,
+)
+from .search import JS_VARIANTS, search_keys
+
+ROUTE_STEP = "経路"  # a drawn path step that is no edge of the graph (region -> first contact)
 _ZWJ = "\u200d"
+_ASSETS = Path(__file__).resolve().parent / "assets"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+TOP_LABELS = 10  # the leading hubs get labels large enough to read at the opening zoom
 
 
 class MapError(ValueError):
@@ -57,13 +83,18 @@ def _category(g: nx.MultiDiGraph, n: str) -> str:
     return default_ontology().category_of(g.nodes[n])
 
 
+# ---------------------------------------------------------------- what to draw
+
+
 def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
                  relations: tuple[str, ...] = DEFAULT_RELATIONS,
                  route: RouteResult | None = None,
                  onto: Ontology | None = None) -> nx.MultiDiGraph:
     """The institutions, kinds and relations to draw (a new graph; ``g`` is not changed).
 
-    With ``route``: the answers' paths and their immediate neighbourhoods.
+    ``region``: relations documented for it or touching an institution located in it.
+    With ``route``: the answers' paths and their immediate neighbourhoods. The graph's
+    document list is carried over (the map names documents by title).
     """
     onto = onto or default_ontology()
     unknown = [r for r in relations if r not in RELATION_STYLES]
@@ -76,6 +107,7 @@ def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
             raise MapError(f"unknown region {region!r}")
         region_name = r.name
     sub = nx.MultiDiGraph()
+    sub.graph["documents"] = list(g.graph.get("documents", []))
     for u, v, k, d in g.edges(keys=True, data=True):
         if k not in relations:
             continue
@@ -88,144 +120,332 @@ def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
         for n in (u, v):
             sub.add_node(n, **g.nodes[n])
         sub.add_edge(u, v, key=k, **d)
+    if region_name and route is None:
+        sub.graph["region"] = region_name
     if route is not None:
         sub = _route_view(g, sub, route)
     return sub
 
 
 def _route_view(g: nx.MultiDiGraph, sub: nx.MultiDiGraph, route: RouteResult) -> nx.MultiDiGraph:
-    on_path: set[str] = set()
-    path_edges: set[tuple[str, str]] = set()
-    for a in route.answers:
-        on_path |= set(a.path)
-        path_edges |= set(zip(a.path, a.path[1:], strict=False))
-    keep = {n for n in on_path if n in g and g.nodes[n]["label"] in (INSTITUTION, KIND)}
+    """The answers' paths (every hop drawn) and the neighbourhood of the nodes on them."""
+    on_path = {n for a in route.answers for n in a.path if n in g}
+    keep = {n for n in on_path if g.nodes[n]["label"] in (INSTITUTION, KIND, REGION)}
     for n in list(keep):
         if n in sub:
             keep |= set(sub.successors(n)) | set(sub.predecessors(n))
     view = nx.MultiDiGraph(sub.subgraph(keep))
-    for n in keep - set(view):
+    view.graph.update(sub.graph)
+    for n in sorted(keep - set(view)):
         view.add_node(n, **g.nodes[n])
-    for u, v in path_edges:  # kind steps of a path (種別, 上位種別) are drawn too
-        if u in view and v in view and not view.has_edge(u, v):
-            for k, d in g.get_edge_data(u, v, default={}).items():
-                view.add_edge(u, v, key=k, **d)
-    view.graph["route_nodes"] = sorted(n for n in on_path if n in view)
-    view.graph["route_edges"] = sorted(path_edges)
-    view.graph["answers"] = [a.id for a in route.answers]
+    steps: dict[tuple[str, str], str] = {}
+    for a in route.answers:
+        for u, v in zip(a.path, a.path[1:], strict=False):
+            if u not in view or v not in view or (u, v) in steps:
+                continue
+            if view.has_edge(u, v, key=REFERRAL):
+                steps[(u, v)] = REFERRAL
+            elif g.has_edge(u, v, key=REFERRAL):  # a referral of a type not drawn: draw it
+                view.add_edge(u, v, key=REFERRAL, **g.edges[u, v, REFERRAL])
+                steps[(u, v)] = REFERRAL
+            elif g.has_edge(u, v, key=BROADER):
+                steps[(u, v)] = BROADER
+            elif g.has_edge(u, v, key=IS_KIND) or g.has_edge(v, u, key=IS_KIND):
+                steps[(u, v)] = IS_KIND
+            else:
+                steps[(u, v)] = ROUTE_STEP
+    case = route.case
+    view.graph["route"] = {
+        "holder": case.holder,
+        "region": case.region, "topics": list(case.topics),
+        "answers": [{"rank": i, "id": a.id, "name": a.name, "score": round(a.score, 2),
+                     "path": [n for n in a.path if n in view], "evidence": a.evidence,
+                     "instance": a.instance, "reason": answer_reason(a)}
+                    for i, a in enumerate(route.answers, 1)],
+        "steps": [[u, v, k] for (u, v), k in sorted(steps.items())],
+    }
     return view
+
+
+# ---------------------------------------------------------------- text shown
 
 
 def _plain(text: str) -> str:
     return text.replace("href", "hr" + _ZWJ + "ef")
 
 
-def _node_title(g: nx.MultiDiGraph, n: str) -> str:
-    d = g.nodes[n]
-    lines = [d["name"], f"区分: {_category(g, n)}"]
+def _region_name(d: dict[str, Any]) -> str | None:
+    r = d.get("region")
+    return r.split(":", 1)[1] if r else None
+
+
+def _node_title(sub: nx.MultiDiGraph, n: str, m: Messages) -> str:
+    d = sub.nodes[n]
+    lines = [d["name"]]
     if d["label"] == INSTITUTION:
-        region = (d.get("region") or "地域:不明").split(":", 1)[1]
-        lines[1:1] = [f"種別: {d['type']}", f"地域: {region}"]
+        lines += [f"{m('map.type')}: {d.get('type', '-')}",
+                  f"{m('map.region')}: {_region_name(d) or '-'}"]
+    elif d["label"] == KIND:
+        lines.append(m("map.kind_general"))
     else:
-        lines.insert(1, "機関種別 (一般)")
+        lines.append(m.term(d["label"]))
+    if d["label"] in (INSTITUTION, KIND):
+        lines.append(f"{m('map.category')}: {m.term(_category(sub, n))}")
     ev = d.get("evidence", [])
     if ev:
-        lines.append(f"根拠 ({len(ev)}件): [{ev[0]['doc']}] {ev[0]['quote'][:80]}")
+        lines.append(f"{m('map.evidence')}: {len(ev)} — {m('map.panel_hint')}")
     return _plain("\n".join(lines))
 
 
-def _edge_title(g: nx.MultiDiGraph, u: str, v: str, k: str, d: dict[str, Any]) -> str:
-    arrow = "→" if k in DIRECTED_RELATIONS else "—"
-    lines = [f"{g.nodes[u]['name']} {arrow} {g.nodes[v]['name']} ({k})"]
+def _edge_title(sub: nx.MultiDiGraph, u: str, v: str, k: str, d: dict[str, Any],
+                docs: Documents, m: Messages) -> str:
+    arrow = "→" if k in DIRECTED_RELATIONS or k in STEP_STYLES else "—"
+    lines = [f"{sub.nodes[u]['name']} {arrow} {sub.nodes[v]['name']} ({m.term(k)})"]
     if d.get("count") is not None:
-        lines.append(f"件数: {d['count']} ({d.get('period') or '期間不明'})")
-    for ev in d.get("evidence", [])[:3]:
-        lines.append(f"[{ev['doc']}] {ev['quote'][:120]}")
-    if len(d.get("evidence", [])) > 3:
-        lines.append(f"… ほか {len(d['evidence']) - 3} 件")
+        period = d.get("period") or m("map.period_unknown")
+        lines.append(f"{m('map.count')}: {d['count']} ({period})")
+    evidence = d.get("evidence", [])
+    for ev in evidence[:3]:
+        lines.append(f"[{docs[ev['doc']].label()} / {ev['doc']}] {ev['quote'][:120]}")
+    if len(evidence) > 3:
+        lines.append(m("map.more", n=len(evidence) - 3))
     return _plain("\n".join(lines))
 
 
-def _positions(sub: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Seeded spring layout per connected component, components packed in rows (largest
-    first), so small groups sit beside the main network instead of ringing it."""
-    und = nx.Graph(sub.to_undirected())
-    comps = sorted(nx.connected_components(und), key=lambda c: (-len(c), min(c)))
-    row_width = 260 * math.sqrt(max(len(comps[0]), 1)) * 2.6 if comps else 0
-    pos: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for comp in comps:
-        nodes = sorted(comp)
-        radius = 150 * math.sqrt(len(nodes)) if len(nodes) > 1 else 20
-        if len(nodes) == 1:
-            local = {nodes[0]: (0.0, 0.0)}
-        else:
-            layout = nx.spring_layout(und.subgraph(nodes), seed=7,
-                                      k=1.8 / math.sqrt(len(nodes)), iterations=300)
-            local = {n: (float(a), float(b)) for n, (a, b) in layout.items()}
-        box = 2 * radius + 160
-        if x > 0 and x + box > row_width:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        for n, (a, b) in local.items():
-            pos[n] = (x + box / 2 + a * radius, y + box / 2 + b * radius)
-        x += box
-        row_height = max(row_height, box)
-    return pos
+def _evidence_items(evidence: list[dict[str, Any]], docs: Documents) -> list[dict[str, str]]:
+    return [{"quote": ev.get("quote", ""), "doc": ev["doc"], "title": docs[ev["doc"]].label(),
+             "year": docs[ev["doc"]].year or ""} for ev in evidence]
 
 
-def render_map(sub: nx.MultiDiGraph, *, title: str = "shienmap") -> str:
-    """HTML of the map of ``sub`` (from :func:`map_subgraph`), self-contained and offline."""
+# ---------------------------------------------------------------- the page
+
+
+def _hub_sizes(sub: nx.MultiDiGraph) -> dict[str, float]:
+    simple = nx.DiGraph()
+    simple.add_nodes_from(sub)
+    for u, v, k in sub.edges(keys=True):
+        if k in STEP_STYLES:
+            continue
+        for a, b in ((u, v), (v, u)):
+            w = simple.edges[a, b]["weight"] + 1 if simple.has_edge(a, b) else 1
+            simple.add_edge(a, b, weight=w)
+    if not simple.number_of_edges():
+        return {}
+    return hub_scores(simple)[0]
+
+
+def _edge_width(base: float, count: Any) -> float:
+    if isinstance(count, int | float) and count > 0:
+        return round(min(base + 1.6 * math.log2(1 + count), base + 9), 2)
+    return base
+
+
+def render_map(sub: nx.MultiDiGraph, *, title: str | None = None, lang: str | None = None,
+               built: str | None = None, onto: Ontology | None = None) -> str:
+    """HTML of the map of ``sub`` (from :func:`map_subgraph`), self-contained and offline.
+
+    ``built`` is the graph's build date shown in the title block (the command line passes
+    the graph file's date); ``lang`` the language of labels, legend and panel.
+    """
     from pyvis.network import Network
 
     if sub.number_of_nodes() == 0:
         raise MapError("nothing to draw: no relations of those types in that region")
-    simple = nx.DiGraph()
-    for u, v, _ in sub.edges(keys=True):
-        simple.add_edge(u, v, weight=simple.edges[u, v]["weight"] + 1
-                        if simple.has_edge(u, v) else 1)
-        simple.add_edge(v, u, weight=simple.edges[v, u]["weight"] + 1
-                        if simple.has_edge(v, u) else 1)
-    simple.add_nodes_from(sub)
-    score, _, _ = hub_scores(simple) if simple.number_of_edges() else ({}, {}, {})
-    pos = _positions(sub)
-    route_nodes = set(sub.graph.get("route_nodes", []))
-    answers = set(sub.graph.get("answers", []))
-    route_edges = {tuple(e) for e in sub.graph.get("route_edges", [])}
+    onto = onto or default_ontology()
+    m = messages(lang)
+    docs = Documents(sub)
+    route = _explained(sub, sub.graph.get("route"), m)
+    title = title or _default_title(sub, m)
+    pos, groups, member = geographic_layout(sub, onto)
+    if route:
+        pos, groups = route_layout(sub, [a["path"] for a in route["answers"]],
+                                   path_title=m("map.route_box"), around_title=m("map.around"))
+    score = _hub_sizes(sub)
+    route_nodes, answers = _route_marks(route)
+    top_hubs = set(sorted(score, key=lambda n: (-score[n], n))[:TOP_LABELS]) if not route else set()
 
-    net = Network(height="96vh", width="calc(100% - 250px)", directed=True, cdn_resources="in_line",
-                  bgcolor="#ffffff", font_color="#222222")
+    net = Network(height="100vh", width="100%", directed=True, cdn_resources="in_line",
+                  bgcolor="#ffffff")  # no font_color: it would replace our fonts
+    node_data: dict[str, Any] = {}
     for n in sorted(sub):
         d = sub.nodes[n]
-        colour = CATEGORY_COLOURS.get(_category(sub, n), CATEGORY_COLOURS["その他"])
-        node_style: dict[str, Any] = {"background": colour, "border": colour}
-        width = 1
-        if n in route_nodes:
-            node_style["border"] = HIGHLIGHT
-            width = 5 if n in answers else 3
+        cat = _category(sub, n) if d["label"] in (INSTITUTION, KIND) else "その他"
+        colour = category_colour(cat)
+        label = d["name"]
+        if n in answers:
+            rank, basis = answers[n]
+            label = f"{_CIRCLED[rank - 1] if rank <= len(_CIRCLED) else rank} {label}\n{basis}"
+        elif route and n == route.get("holder"):
+            label = f"{label}\n[{m('map.holder')}]"
+        faded = bool(route) and n not in route_nodes
+        style = {"background": FADED_NODE if faded else colour,
+                 "border": HIGHLIGHT if n in route_nodes else
+                 ("rgba(120,120,120,0.3)" if faded else NODE_BORDER),
+                 "highlight": {"background": colour, "border": HIGHLIGHT}}
         x, y = pos[n]
-        net.add_node(n, label=d["name"], title=_node_title(sub, n), color=node_style,
-                     size=10 + 30 * math.sqrt(score.get(n, 0.0)), x=x, y=y, physics=False,
-                     borderWidth=width, shape="dot" if d["label"] == INSTITUTION else "diamond",
-                     font={"size": 14, "face": "Noto Sans CJK JP, sans-serif"})
-    for u, v, k, d in sorted(sub.edges(keys=True, data=True), key=lambda e: e[:3]):
-        style = dict(RELATION_STYLES.get(k) or STEP_STYLES.get(k)
-                     or {"color": "#cccccc", "dashes": True, "width": 1})
-        if (u, v) in route_edges:
-            style.update(color=HIGHLIGHT, width=style["width"] + 3)
-        net.add_edge(u, v, title=_edge_title(sub, u, v, k, d), color=style["color"],
-                     dashes=style["dashes"], width=style["width"],
-                     arrows="to" if k in DIRECTED_RELATIONS or k in STEP_STYLES else "",
-                     relation=k)
-    net.set_options("""{
-      "physics": {"enabled": false},
-      "interaction": {"hover": true, "tooltipDelay": 150, "navigationButtons": false},
-      "edges": {"smooth": {"type": "continuous"}},
-      "nodes": {"font": {"strokeWidth": 3, "strokeColor": "#ffffff"},
-                "scaling": {"label": {"enabled": true, "min": 12, "max": 26,
-                                      "drawThreshold": 3}}}
-    }""")
+        shape = {INSTITUTION: "dot", KIND: "diamond"}.get(d["label"], "box")
+        grp = member[n]
+        net.add_node(n, label=label, title=_node_title(sub, n, m), color=style,
+                     size=8 + 18 * math.sqrt(score.get(n, 0.0)), x=x, y=y, physics=False,
+                     borderWidth=4 if n in route_nodes else 1.5, shape=shape,
+                     font={"size": 16 if n in answers else (26 if n in top_hubs else 14),
+                           "color": "rgba(80,80,80,0.35)" if faded else "#222222",
+                           "face": "Noto Sans CJK JP, sans-serif", "multi": False},
+                     category=cat, group_name=grp)
+        node_data[n] = {
+            "name": d["name"], "label": d["label"], "type": d.get("type"),
+            "region": _region_name(d), "category": cat, "group": grp,
+            "prefecture": grp if grp != NATIONAL else "",
+            "kinds": _kind_chain(d, onto), "keys": search_keys(sub, n, onto),
+            "evidence": _evidence_items(d.get("evidence", []), docs)}
+    edge_data: dict[str, Any] = {}
+    route_ranks = _route_ranks(route)
+    drawn = [(u, v, k, d) for u, v, k, d in sub.edges(keys=True, data=True)]
+    for u, v, k in (route or {}).get("steps", []):
+        if k != REFERRAL:
+            drawn.append((u, v, k, {"evidence": []}))
+    for i, (u, v, k, d) in enumerate(sorted(drawn, key=lambda e: e[:3])):
+        eid = f"e{i}"
+        style = edge_style(k)
+        ranks = route_ranks.get((u, v), []) if k in (REFERRAL, *STEP_STYLES) else []
+        width = _edge_width(style["width"], d.get("count"))
+        colour = style["color"]
+        if ranks:
+            colour, width = HIGHLIGHT, width + 3
+        elif route:
+            colour = FADED_EDGE
+        arrows = "to" if k in DIRECTED_RELATIONS or k in STEP_STYLES else ""
+        net.add_edge(u, v, id=eid, title=_edge_title(sub, u, v, k, d, docs, m), color=colour,
+                     dashes=style["dashes"], width=width, arrows=arrows, relation=k,
+                     route=ranks, label=" ".join(_CIRCLED[r - 1] for r in ranks) or None,
+                     font={"size": 16, "color": HIGHLIGHT, "strokeWidth": 4,
+                           "strokeColor": "#ffffff", "align": "top"})
+        edge_data[eid] = {"from": u, "to": v, "relation": k, "count": d.get("count"),
+                          "period": d.get("period"), "route": ranks,
+                          "evidence": _evidence_items(d.get("evidence", []), docs)}
+    net.set_options(json.dumps({
+        "physics": {"enabled": False},
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
+                        "multiselect": False},
+        "edges": {"smooth": {"type": "curvedCW", "roundness": 0.15}, "selectionWidth": 2},
+        "nodes": {"font": {"strokeWidth": 3, "strokeColor": "#ffffff"}},
+    }))
     page = net.generate_html()
-    return _offline(page, title, _legend(sub))
+    data = _page_data(sub, title, built, m, docs, groups, node_data, edge_data, route, onto)
+    return _offline(page, title, _legend(sub, m), data, m)
+
+
+def _explained(sub: nx.MultiDiGraph, route: dict[str, Any] | None, m: Messages
+               ) -> dict[str, Any] | None:
+    """A copy of the route view's data with each answer's path said in plain words."""
+    if not route:
+        return None
+    answers = []
+    for a in route["answers"]:
+        plain = plain_route(sub, a["path"], a["evidence"], reason=a.get("reason"), lang=m.lang)
+        answers.append({**a, "plain": plain.text(m), "basis": plain.basis})
+    return {**route, "answers": answers}
+
+
+def _default_title(sub: nx.MultiDiGraph, m: Messages) -> str:
+    route = sub.graph.get("route")
+    if route:
+        holder = route["holder"].split(":", 1)[1] if route.get("holder") else m("route.no_holder")
+        return m("map.title_route", region=route["region"], topics="、".join(route["topics"]),
+                 holder=holder)
+    if sub.graph.get("region"):
+        return m("map.title_region", region=sub.graph["region"])
+    return m("map.title_national")
+
+
+def _kind_chain(d: dict[str, Any], onto: Ontology) -> list[str]:
+    kind = d.get("type") if d.get("label") == INSTITUTION else d.get("name")
+    return onto.kind_ancestors(kind) if d.get("label") in (INSTITUTION, KIND) and kind else []
+
+
+def _route_marks(route: dict[str, Any] | None) -> tuple[set[str], dict[str, tuple[int, str]]]:
+    """(nodes on a path, answer node -> (rank, short basis))."""
+    if not route:
+        return set(), {}
+    nodes = {n for a in route["answers"] for n in a["path"]}
+    answers: dict[str, tuple[int, str]] = {}
+    for a in route["answers"]:
+        answers.setdefault(a["id"], (a["rank"], a.get("basis", "")))
+    return nodes, answers
+
+
+def _route_ranks(route: dict[str, Any] | None) -> dict[tuple[str, str], list[int]]:
+    ranks: dict[tuple[str, str], list[int]] = {}
+    for a in (route or {}).get("answers", []):
+        for u, v in zip(a["path"], a["path"][1:], strict=False):
+            ranks.setdefault((u, v), [])
+            if a["rank"] not in ranks[(u, v)]:
+                ranks[(u, v)].append(a["rank"])
+    return ranks
+
+
+def _page_data(sub: nx.MultiDiGraph, title: str, built: str | None, m: Messages,
+               docs: Documents, groups: list[Any], node_data: dict[str, Any],
+               edge_data: dict[str, Any], route: dict[str, Any] | None,
+               onto: Ontology) -> dict[str, Any]:
+    """Everything our script needs, as one JSON object."""
+    kinds = sorted({k for d in node_data.values() for k in d["kinds"][:1]},
+                   key=lambda k: (list(CATEGORY_COLOURS).index(onto.kinds[k].category)
+                                  if k in onto.kinds and onto.kinds[k].category in
+                                  CATEGORY_COLOURS else 99, k))
+    codes = {r.name: r.code or "" for r in onto.regions.values()}
+    prefs = sorted({d["prefecture"] for d in node_data.values() if d["prefecture"]},
+                   key=lambda p: (codes.get(p) or "99", p))
+    relations = [r for r in [*RELATION_STYLES, *STEP_STYLES]
+                 if any(e["relation"] == r for e in edge_data.values())]
+    n_inst = sum(1 for d in node_data.values() if d["label"] == INSTITUTION)
+    n_kind = sum(1 for d in node_data.values() if d["label"] == KIND)
+    n_rel = sum(1 for e in edge_data.values() if e["relation"] in RELATION_STYLES)
+    data: dict[str, Any] = {
+        "lang": m.lang, "title": title,
+        "built": m("map.built", date=built) if built else m("map.built_unknown"),
+        "documents": [docs[name].label_with_file() for name in sorted(docs)],
+        "counts": m("map.counts", institutions=n_inst, kinds=n_kind, edges=n_rel),
+        "groups": [gr.as_dict() for gr in groups],
+        "nodes": node_data, "edges": edge_data,
+        "relations": [{"name": r, "label": m.term(r)} for r in relations],
+        "kinds": kinds, "prefectures": prefs, "variants": JS_VARIANTS,
+        "focus": _focus(sub, node_data),
+        "messages": {k: m(f"map.{k}") for k in (
+            "search", "search_none", "filters", "relations", "kind", "prefecture", "all",
+            "reset", "evidence", "relations_of", "no_evidence", "answers", "holder",
+            "panel_hint", "documents_heading", "national", "how_to_read", "region", "type",
+            "category", "count")},
+        "categories": {n: m.term(d["category"]) for n, d in node_data.items()},
+    }
+    data["messages"]["documents_count"] = m("map.documents", count=len(docs))
+    if route:
+        data["route"] = {"holder": route.get("holder"), "answers": [
+            {k: a[k] for k in ("rank", "id", "name", "score", "path", "instance")}
+            | {"reason": a.get("reason"), "plain": a.get("plain", "")}
+            for a in route["answers"]]}
+    return data
+
+
+def _focus(sub: nx.MultiDiGraph, node_data: dict[str, Any]) -> list[str]:
+    """What a region map opens on: the region's own institutions and their neighbours."""
+    region = sub.graph.get("region")
+    if not region:
+        return []
+    own = {n for n, d in node_data.items() if d["group"] == region}
+    near = {x for n in own for x in (*sub.successors(n), *sub.predecessors(n))}
+    return sorted(own | near)
+
+
+@cache
+def _asset(name: str) -> str:
+    return (_ASSETS / name).read_text(encoding="utf-8")
+
+
+def _json_for_html(data: Any) -> str:
+    """JSON that cannot end a <script> element or open a comment in it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 _CDN_TAG = re.compile(r"<(link|script)\b[^>]*(?:href|src)=\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?",
@@ -233,37 +453,64 @@ _CDN_TAG = re.compile(r"<(link|script)\b[^>]*(?:href|src)=\"https?://[^\"]*\"[^>
 _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.S)
 
 
-def _offline(page: str, title: str, legend: str) -> str:
-    """Remove what pyvis links from CDNs and its empty headings; add title, legend and a
-    readiness flag (``window.shienmapDrawn``) set after the first drawing."""
+def _offline(page: str, title: str, legend: str, data: dict[str, Any], m: Messages) -> str:
+    """Remove what pyvis links from CDNs and its empty headings; add the title, our panel,
+    legend, data and script. ``window.shienmapDrawn`` is set once the map is drawn and framed."""
     page = _CDN_TAG.sub("", page)
     page = _EMPTY_HEADING.sub("", page)
-    page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
-    ready = ("<script>if (window.network) { network.once('afterDrawing', function () {"
-             " window.shienmapDrawn = true; }); network.redraw(); }</script>")
-    return page.replace("</body>", f"{legend}\n{ready}\n</body>", 1)
+    page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>\n"
+                                  f"<style>{_asset('map.css')}</style>", 1)
+    page = page.replace("<html>", f'<html lang="{m.lang}">', 1)
+    panel = _panel(title, legend, m)
+    script = (f'<script type="application/json" id="shienmap-data">{_json_for_html(data)}'
+              f"</script>\n<script>{_asset('map.js')}</script>")
+    return page.replace("</body>", f"{panel}\n{script}\n</body>", 1)
 
 
-def _legend(sub: nx.MultiDiGraph) -> str:
-    cats = sorted({_category(sub, n) for n in sub})
+def _panel(title: str, legend: str, m: Messages) -> str:
+    """The side panel's frame (title block, answers, search, details, filters, legend); our
+    script fills it, with textContent only."""
+    t = html.escape
+    return f"""<aside id="shienmap-panel">
+<header id="shienmap-title"><h1>{t(title)}</h1><p id="shienmap-meta"></p>
+<details id="shienmap-documents" open><summary></summary><ul></ul></details>
+<p class="hint">{t(m("map.how_to_read"))}</p></header>
+<section id="shienmap-answers" hidden><h2>{t(m("map.answers"))}</h2><ol></ol></section>
+<section id="shienmap-find"><input id="shienmap-search" type="search" autocomplete="off"
+ placeholder="{t(m("map.search"))}" aria-label="{t(m("map.search"))}"><ul id="shienmap-results">
+</ul></section>
+<section id="shienmap-details"><p class="hint">{t(m("map.panel_hint"))}</p></section>
+<section id="shienmap-filters"><h2>{t(m("map.filters"))}</h2>
+<fieldset id="shienmap-relations"><legend>{t(m("map.relations"))}</legend></fieldset>
+<label>{t(m("map.kind"))} <select id="shienmap-kind"></select></label>
+<label>{t(m("map.prefecture"))} <select id="shienmap-prefecture"></select></label>
+<button id="shienmap-reset" type="button">{t(m("map.reset"))}</button></section>
+{legend}
+</aside>"""
+
+
+def _legend(sub: nx.MultiDiGraph, m: Messages) -> str:
+    t = html.escape
+    cats = [c for c in CATEGORY_COLOURS if any(
+        sub.nodes[n]["label"] in (INSTITUTION, KIND) and _category(sub, n) == c for n in sub)]
     order = [*RELATION_STYLES, *STEP_STYLES]
     rels = sorted({k for _, _, k in sub.edges(keys=True) if k in order}, key=order.index)
-    rows = [f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
-            f'background:{CATEGORY_COLOURS.get(c, "#7f7f7f")}"></span> {html.escape(c)}</div>'
-            for c in cats]
+    rows = [f"<div><b>{t(m('map.categories'))}</b></div>"]
+    rows += [f'<div><span class="swatch" style="background:{category_colour(c)}"></span> '
+             f"{t(m.term(c))}</div>" for c in cats]
     for r in rels:
-        s = RELATION_STYLES.get(r) or STEP_STYLES[r]
-        line = "dashed" if s["dashes"] else "solid"
+        s = edge_style(r)
+        dash = ",".join(str(x) for x in s["dashes"]) if isinstance(s["dashes"], list) else (
+            "6,4" if s["dashes"] else "none")
         arrow = " →" if r in DIRECTED_RELATIONS or r in STEP_STYLES else ""
-        rows.append(f'<div><span style="display:inline-block;width:28px;border-top:3px {line} '
-                    f'{s["color"]};vertical-align:middle"></span> {html.escape(r)}{arrow}</div>')
-    rows.append("<div>● 機関　◆ 機関種別　大きさ: ハブスコア</div>")
-    if sub.graph.get("route_nodes"):
-        rows.append(f'<div style="color:{HIGHLIGHT}">赤: 経路と回答</div>')
-    return ('<div id="shienmap-legend" style="position:fixed;top:10px;right:10px;width:215px;'
-            'background:#fff;border:1px solid #ccc;padding:8px 12px;line-height:1.6;'
-            'font:13px \'Noto Sans CJK JP\',sans-serif;z-index:10">'
-            '<b>凡例</b>' + "".join(rows) + "</div>")
+        rows.append(f'<div><svg class="line" width="34" height="8" aria-hidden="true"><line '
+                    f'x1="0" y1="4" x2="34" y2="4" stroke="{s["color"]}" stroke-width="3" '
+                    f'stroke-dasharray="{dash}"/></svg> {t(m.term(r))}{arrow}</div>')
+    rows.append(f"<div>{t(m('map.shapes'))}</div>")
+    if sub.graph.get("route"):
+        rows.append(f'<div style="color:{HIGHLIGHT}"><b>{t(m("map.route_legend"))}</b></div>')
+    return (f'<details id="shienmap-legend" open><summary><b>{t(m("map.legend"))}</b></summary>'
+            + "".join(rows) + "</details>")
 
 
 def write_map(page: str, path: Path | str) -> Path:
@@ -272,3 +519,6 @@ def write_map(page: str, path: Path | str) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(page, encoding="utf-8")
     return p
+
+
+__all__ = ["ROUTE_STEP", "MapError", "group_of", "map_subgraph", "render_map", "write_map"]
