@@ -235,13 +235,13 @@ class RelationExtractor:
             receivers = [counter]  # 同協会の創業保証制度へ案内: the body whose service it is
         sources = self._from_sources(window, rs, receivers, t)
         receiving = any(w in text[t.end:t.end + 20] for w in _RECEIVE_WORDS)
-        if t.type == SECONDMENT and receiving:
-            senders = [m for m in window if _STAFF_OF.match(text, m.end)]
-            if senders:  # Aの行員をBに受け入れ: A sends, the one receiving is the agent
-                sources = senders
-                receivers = [m for m in _agents(window, rs) if m not in senders] or [
-                    m for m in (res.author, res.subject) if m is not None
-                    and m.name not in {s.name for s in senders}][:1]
+        senders = [m for m in window if _STAFF_OF.match(text, m.end)] if (
+            t.type == SECONDMENT and receiving and not sources) else []
+        if senders:  # Aの行員をBに受け入れ: A sends, the one receiving is the agent
+            sources = senders
+            receivers = [m for m in _agents(window, rs) if m not in senders] or [
+                m for m in (res.author, res.subject) if m is not None
+                and m.name not in {s.name for s in senders}][:1]
         elif sources and (not receivers or receiving):
             receivers = _agents(window, rs) or [
                 m for m in window if m not in sources][:1]
