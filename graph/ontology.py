@@ -293,7 +293,8 @@ def _registry_institutions(banks: dict, kinds: dict[str, Kind]) -> list[KnownIns
     for b in banks.get("bank", []):
         if b["kind"] not in kinds:
             continue
-        aliases = {b["short"]} if b["short"] != b["name"] and not b["name"].endswith("銀行") else set()
+        bank = b["name"].endswith("銀行")
+        aliases = {b["short"]} if b["short"] != b["name"] and not bank else set()
         if b["name"].endswith("銀行") and len(b["short"]) >= 2:
             aliases.add(b["short"] + "銀")
         out.append(KnownInstitution(b["name"], b["kind"], tuple(sorted(aliases)),

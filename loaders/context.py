@@ -49,9 +49,11 @@ _NUMERALS = {"両": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 _APPOSITIVE = re.compile(r"^(?:など|等|ら)?の?[^、。はがをにでと]{0,4}$")
 _COUNTERS = set("0123456789一二三四五六七八九十両各全他本当同我")
 _AUTHOR_LINES = 12
-_GROUP_REACH = 3
+_GROUP_REACH = 3  # a plural reference points at most this many sentences back
 _INTERVIEW = re.compile(r"に聞く|に聞いた|インタビュー|に訊く")
-_DEPARTMENT = re.compile(r"^[^\s、。のはがをにでと()「」]{1,12}?(?:部|局|課|室)(?=[へにでのがはと])")  # a plural reference points at most this many sentences back
+# a prefecture's or city's department after its name (鹿児島県商工労働水産部へ)
+_DEPARTMENT = re.compile(
+    r"^[^\s、。のはがをにでと()「」]{1,12}?(?:部|局|課|室)(?=[へにでのがはと])")
 _DOMINANT_SHARE = 0.6
 
 

@@ -220,11 +220,12 @@ def load_dev_entities(path: Path) -> list[DevEntity]:
 
 
 def _kind_in(name: str, onto: Ontology) -> str | None:
-    """The kind a kind-level end names: the longest ending of the name that is a kind
-    (三重県内の商工会 -> 商工会, 四国4県の中小企業診断士協会 -> 中小企業診断協会)."""
+    """The kind a kind-level end names: the longest ending of the name that is a kind, after
+    nothing or a qualifier (三重県内の商工会 -> 商工会, 四国4県の中小企業診断士協会 ->
+    中小企業診断協会, 県内に本店を置く金融機関 -> 金融機関); a body's name (荘内銀行) is none."""
     for i in range(len(name)):
         kind = onto.kind(name[i:])
-        if kind is not None:
+        if kind is not None and (i == 0 or name[:i].endswith(("の", "く", "る", "た", "内"))):
             return kind.name
     return None
 
@@ -331,6 +332,30 @@ def _score_entities(g: nx.MultiDiGraph, entities: list[DevEntity], docs: set[str
     prf.wrong = [f"{key[0]} {name}" for key, name in sorted(found.items()) if key not in hits]
     prf.missed = [f"{key[0]} {name}" for key, name in sorted(gold.items()) if key not in recalled]
     return prf
+
+
+def evaluate_documents(docs: str | Path, gold_edges: Path,
+                       gold_entities: Path | None = None) -> dict[str, PRF]:
+    """Build a graph from ``docs`` and score it against the annotations: the dev-set format
+    (``.jsonl``) or the corpus annotations (``.toml`` citing lines of ``docs``)."""
+    from .pipeline import build_graph
+
+    g, report = build_graph([docs])
+    if not report.documents:
+        raise ValueError(f"{docs}: no document could be read")
+    if gold_edges.suffix == ".toml":
+        folder = Path(docs) if Path(docs).is_dir() else Path(docs).parent
+        old = score(g, load_gold(gold_edges), folder)
+        out = {}
+        for t, s in old.items():
+            prf = PRF(gold=s.gold, predicted=s.tp + s.fp, correct_predicted=s.tp,
+                      recalled=s.recalled)
+            prf.wrong = [" ".join(k) for k in s.false_positives]
+            prf.missed = [f"{e.doc} {e.type} {e.source} → {e.target}" for e in s.missed]
+            out[t] = prf
+        return out
+    entities = load_dev_entities(gold_entities) if gold_entities else None
+    return score_devset(g, load_dev_edges(gold_edges), entities)
 
 
 def format_prf(scores: dict[str, PRF]) -> str:

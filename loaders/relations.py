@@ -57,8 +57,8 @@ from .particles import (
 
 _GIVEN_ENDINGS = ("を受け", "をうけ", "いただ", "頂", "まれ", "られ", "してもら", "して頂")
 _STAFF_OF = re.compile(r"の(?:若手|中堅)?(?:行員|職員|社員|スタッフ|担当者)")
-_AGREEMENT_CONTENT = ("協定", "覚書", "提携", "契約", "連携", "協力", "取り組", "取組", "項目", "柱",
-                      "盛り込", "掲げ", "内容")
+_AGREEMENT_CONTENT = ("協定", "覚書", "提携", "契約", "連携", "協力", "取り組", "取組", "項目",
+                      "柱", "盛り込", "掲げ", "内容")
 _RECEIVE_WORDS = ("受け入れ", "受入", "受け付け", "受付", "受領")
 _SENDER_SUFFIX = "元"  # 派遣元のA: A is the sender
 _SAME_CLAUSE = 12  # triggers of one type this close share one clause (連携・協定に関する覚書)
@@ -225,7 +225,7 @@ class RelationExtractor:
                 receiver = [res.subject]
             return [Relation(t.type, after[0], r, t.word) for r in receiver
                     if r.name != after[0].name]
-        receivers = _destinations(text, window, rs)
+        receivers = _destinations(text, window, rs, (DST,) if t.type == SECONDMENT else (DST, OBJ))
         if receivers and t.start - receivers[-1].end > _RECEIVER_GAP:
             receivers = []
         if not receivers and window and rs[-1] == GEN and t.start - window[-1].end <= 3:
@@ -433,10 +433,12 @@ def _earlier_partners(text: str, ms: list[Mention], onto: Ontology) -> list[Ment
     return out
 
 
-def _destinations(text: str, ms: list[Mention], rs: list[str]) -> list[Mention]:
-    """The receivers: the に/へ/を group nearest the trigger, and in a parallel sentence
-    ("A へ2名、B へ1名を派遣") every に/へ party after the agent."""
-    group = _group(ms, rs, (DST, OBJ))
+def _destinations(text: str, ms: list[Mention], rs: list[str],
+                  roles_wanted: tuple[str, ...]) -> list[Mention]:
+    """The receivers: the に/へ (or を, for a referral) group nearest the trigger, and in a
+    parallel sentence ("A へ2名、B へ1名を派遣") every に/へ party after the agent. Staff sent
+    (行員を派遣) are no receiver."""
+    group = _group(ms, rs, roles_wanted)
     agent_end = max((m.end for m, r in zip(ms, rs, strict=True) if r in AGENT_ROLES), default=-1)
     extra = [m for m, r in zip(ms, rs, strict=True) if r == DST and m.start > agent_end
              and m not in group and group and m.end <= group[0].start

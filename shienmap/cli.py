@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ex)
     ex.set_defaults(func=cmd_cypher_export)
     _gaps_parser(sub)
+    _evaluate_parser(sub)
     _people_options(sub)
     return parser
 
@@ -160,11 +161,29 @@ def _gaps_parser(sub) -> None:
     gp.set_defaults(func=cmd_gaps)
 
 
+def _evaluate_parser(sub) -> None:
+    ev = sub.add_parser(
+        "evaluate", help="precision, recall and F1 of extraction against annotations",
+        description="Build a graph from DOCS and score it against gold relations (and gold "
+                    "institutions) in the dev-set format (gold_edges.jsonl, gold_entities.jsonl; "
+                    "see ../shared/devset/CONVENTIONS.md), or against the corpus annotations "
+                    "of tests/annotations (a .toml file citing lines).")
+    ev.add_argument("docs", metavar="DOCS", help="the annotated documents (file or folder)")
+    ev.add_argument("gold_edges", metavar="GOLD_EDGES", type=Path,
+                    help="gold relations: .jsonl (dev-set format) or .toml (corpus annotations)")
+    ev.add_argument("--entities", type=Path, metavar="GOLD_ENTITIES",
+                    help="gold institutions (.jsonl): also score institution recognition")
+    ev.add_argument("--errors", action="store_true",
+                    help="also list every wrong and missed relation and institution")
+    _common(ev)
+    ev.set_defaults(func=cmd_evaluate)
+
+
 def _people_options(sub) -> None:
     """--lang for the commands whose output people read (Japanese by default)."""
     from shienmap.i18n import LANGS
 
-    for name in ("build", "route", "hubs", "map", "gaps"):
+    for name in ("build", "route", "hubs", "map", "gaps", "evaluate"):
         sub.choices[name].add_argument(
             "--lang", choices=LANGS, default=os.environ.get("SHIENMAP_LANG") or "ja",
             help="language of tables, labels and hints (default ja; --json keys stay English)")
@@ -353,6 +372,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     from shienmap.present.reports import build_report
 
     print(build_report(str(out), report, counts, Documents(g), lang=args.lang))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from shienmap.i18n import messages
+    from shienmap.loaders.evaluate import evaluate_documents
+
+    for path in (args.gold_edges, args.entities):
+        if path is not None and not path.is_file():
+            raise UserError(f"{path}: no such annotation file")
+    try:
+        scores = evaluate_documents(args.docs, args.gold_edges, args.entities)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    if args.json:
+        _print_json({t: s.as_dict() | ({"wrong": s.wrong, "missed": s.missed}
+                                       if args.errors else {}) for t, s in scores.items()})
+        return 0
+    m = messages(args.lang)
+    cols = ["type", "gold", "found", "correct", "precision", "recall", "f1"]
+    print(_table([m(f"evaluate.col.{c}") for c in cols],
+                 [[t, s.gold, s.predicted, s.correct_predicted, f"{s.precision:.2f}",
+                   f"{s.recall:.2f}", f"{s.f1:.2f}"] for t, s in scores.items()]))
+    if args.errors:
+        for t, s in scores.items():
+            for label, items in ((m("evaluate.wrong"), s.wrong), (m("evaluate.missed"), s.missed)):
+                if items:
+                    print(f"\n{t} {label}:")
+                    print("\n".join(f"  {x}" for x in items))
     return 0
 
 
