@@ -375,7 +375,7 @@ class DocumentContext:
         numbered noun only sums up the names right before it: "A、B、Cの3者は")."""
         out = list(ms)
         lang = self.onto.language
-        for match in _plural_pattern(lang.plural_groups, lang.plural_counts).finditer(text):
+        for match in _plural_pattern(lang.plural_groups, tuple(lang.plural_counts)).finditer(text):
             s, e = match.start(), match.end()
             if any(x.start < e and s < x.end and x.label == INSTITUTION for x in ms):
                 continue
@@ -524,6 +524,7 @@ def _proper_part(name: str, onto: Ontology) -> str:
     return name
 
 
+@cache
 def _plural_pattern(groups: tuple[str, ...], counts: tuple[str, ...]) -> re.Pattern[str]:
     nums = "[0-9]+|[一二三四五六七八九十]+|両|各"
     return re.compile("|".join(

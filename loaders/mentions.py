@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from itertools import pairwise
 
 from shienmap.graph.ontology import KnownInstitution, Ontology
@@ -351,18 +351,23 @@ class MentionFinder:
                    for i in range(len(prefix)) for j in range(i + 2, len(prefix) + 1))
 
     def region_of_name(self, name: str) -> str | None:
-        """Region a proper name contains (長野銀行 -> 長野県, 桐生信用金庫 -> 桐生市): an exact
-        region name first, then the earliest prefecture or city stem."""
-        best: tuple[int, int, str] | None = None
+        """Region a proper name contains (長野銀行 -> 長野県, 桐生信用金庫 -> 桐生市): the
+        earliest region name or stem in it, the longest at that place."""
+        return self._region_of_name(name)
+
+    @cached_property
+    def _region_forms(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        forms: dict[str, str] = {}
         for r in self.onto.regions.values():
-            forms = [r.name]
-            if r.stem and len(r.stem) >= 2:
-                forms.append(r.stem)
-            for form in forms:
-                pos = name.find(form)
-                if pos >= 0 and (best is None or (pos, -len(form)) < (best[0], best[1])):
-                    best = (pos, -len(form), r.name)
-        return best[2] if best else None
+            for form in (r.name, r.stem):
+                if form and len(form) >= 2:
+                    forms.setdefault(form, r.name)
+        return re.compile(trie_pattern(forms)), forms
+
+    def _region_of_name(self, name: str) -> str | None:
+        pattern, forms = self._region_forms
+        m = pattern.search(name)
+        return forms[m.group(0)] if m else None
 
     # ---------------------------------------------------------------- patterns over mentions
     def _branches(self, text: str, ms: list[Mention]) -> list[Mention]:
