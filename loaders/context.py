@@ -121,6 +121,12 @@ class DocumentIndex:
                 if named:
                     idx.author = named[-1]
                     break
+        if idx.from_metadata and idx.author is not None and idx.author.via != "government":
+            # a publisher speaks in the text only when it calls itself 当協会, 当行, 弊社 …
+            kinds = set(onto.kind_ancestors(idx.author.kind or ""))
+            idx.from_metadata = any(
+                m.label == ANAPHOR and m.surface.startswith(("当", "弊", "本")) and
+                kinds & set(m.heads_of) for ms in found for m in ms)
         idx.prefecture = idx._dominant_prefecture(onto, found)
         heads = onto.language.branch_heads
         for b in idx.bodies:
