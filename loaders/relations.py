@@ -175,7 +175,8 @@ class RelationExtractor:
         precedent = any(mk in text for mk in self.onto.precedent_markers)
         for i, t in enumerate(trigs):
             nxt = trigs[i + 1] if i + 1 < len(trigs) else None
-            if nxt is not None and nxt.start - t.end <= _SAME_CLAUSE and nxt.type == t.type:
+            if nxt is not None and nxt.start - t.end <= _SAME_CLAUSE and nxt.type == t.type \
+                    and not re.search("[、。]", text[t.end:nxt.start]):
                 continue
             window = [m for m in parties if window_start <= m.start and m.end <= t.start]
             if precedent and t.type == AGREEMENT:
@@ -230,9 +231,9 @@ class RelationExtractor:
             receivers = []
         if not receivers and window and rs[-1] == GEN and t.start - window[-1].end <= 3:
             receivers = [window[-1]]
-        counter = _counter_of(text, window, rs, t)
-        if counter is not None and (not receivers or receivers[-1].end < counter.start):
-            receivers = [counter]  # 同協会の創業保証制度へ案内: the body whose service it is
+        counters = _counters_of(text, window, rs, t)
+        if counters and (not receivers or receivers[-1].end < counters[-1].start):
+            receivers = counters  # 同協会の創業保証制度へ案内: the body whose service it is
         sources = self._from_sources(window, rs, receivers, t)
         receiving = any(w in text[t.end:t.end + 20] for w in _RECEIVE_WORDS)
         senders = [m for m in window if _STAFF_OF.match(text, m.end)] if (
@@ -448,18 +449,21 @@ def _destinations(text: str, ms: list[Mention], rs: list[str],
     return [*extra, *group]
 
 
-def _counter_of(text: str, ms: list[Mention], rs: list[str], t: Trigger) -> Mention | None:
-    """"同協会の創業保証制度や同公庫の新規開業資金へご案内": a body whose service (窓口, 制度,
-    資金) receives the client; the last one marked so, and any listed with it (や)."""
+def _counters_of(text: str, ms: list[Mention], rs: list[str], t: Trigger) -> list[Mention]:
+    """"同協会の創業保証制度や同公庫の新規開業資金へご案内": the bodies whose service (窓口,
+    制度, 資金) receives the client: the last one so marked, and those listed with it (や)."""
+    out: list[Mention] = []
     for m, r in zip(reversed(ms), reversed(rs), strict=True):
         if r != GEN:
-            continue
-        rest = text[m.end:t.start]
-        if re.match(r"^の[^、。はがを]{1,14}?(?:に|へ)(?:と)?$", rest) or re.match(
-                r"^の[^、。はがを]{1,14}?や", rest):
-            return m
-        break
-    return None
+            break
+        rest = text[m.end:out[0].start if out else t.start]
+        if not out and re.match(r"^の[^、。はがを]{1,14}?(?:に|へ)(?:と)?(?:ご|お)?$", rest):
+            out.insert(0, m)
+        elif out and re.match(r"^の[^、。はがを]{1,14}?(?:や|、|及び|および)$", rest):
+            out.insert(0, m)
+        else:
+            break
+    return out
 
 
 def _working_at(text: str, t: Trigger, parties: list[Mention]) -> list[Mention]:
