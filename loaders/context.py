@@ -270,12 +270,15 @@ class DocumentContext:
         """A body written short (こゆ財団, 琉銀) -> the body the document names in full."""
         out = []
         for m in ms:
-            if m.label == INSTITUTION and self.onto.institution(m.name) is None and m.kind:
+            if m.label == INSTITUTION and self.onto.institution(m.name) is None and m.kind \
+                    and m.name not in self.onto.instances:
                 full = [b for b in self.index.bodies if (b.name != m.name and b.kind in (
                     m.kind, None)) or (b.name != m.name and self._legal_head(b, m))]
                 full = [b for b in full if b.via != "short" and not any(
                     o.name != b.name and b.name.startswith(o.name) for o in full)]
-                name = known_by_abbreviation(_proper_part(m.name, self.onto), full)
+                name = known_by_abbreviation(_proper_part(m.name, self.onto), full) or next(
+                    (b.name for b in full if len(m.name) >= 4 and b.name.endswith(m.name)
+                     and b.name != m.name), None)  # 弁理士会四国支部 of 日本弁理士会四国支部
                 if name is not None:
                     body = next(b for b in full if b.name == name)
                     m = replace(m, name=body.name, kind=body.kind, region=body.region,

@@ -259,6 +259,11 @@ class MentionFinder:
                 return None
             start += len(prefix) - len(trimmed)
             prefix = trimmed
+        for i in range(1, len(prefix)):  # ノウハウ伝授|静岡県事業承継・引継ぎ支援センター
+            tail = prefix[i:] + full_head
+            if self.onto.institution(tail) is not None or tail in self.onto.instances:
+                prefix, start, span_start = prefix[i:], start + i, start + i
+                break
         if not self._valid_prefix(prefix, kind, head, text, start, head_start, tokens):
             return None
         surface = text[start:head_end]
@@ -377,7 +382,8 @@ class MentionFinder:
         for i, m in enumerate(ms):
             if m.start < covered_until:
                 continue
-            branch = self._branch_after(text, m) if m.label == INSTITUTION else None
+            named_kind = m.label == KIND and m.kind and self.onto.kinds[m.kind].suffixes
+            branch = self._branch_after(text, m) if m.label == INSTITUTION or named_kind else None
             if branch is not None:
                 covered_until = branch.end
                 out.append(branch)
@@ -398,7 +404,8 @@ class MentionFinder:
         end = rest + b.end()
         place = b.group(1)
         region = self.onto.region(place)
-        return Mention(m.start, end, text[m.start:end], INSTITUTION, m.name + place + b.group(2),
+        stem = m.name if m.label == INSTITUTION else m.surface  # 弁理士会四国支部: a short form
+        return Mention(m.start, end, text[m.start:end], INSTITUTION, stem + place + b.group(2),
                        m.kind, region.name if region else None,
                        alias=text[m.start:end] if paren or m.surface != m.name else None)
 
@@ -537,7 +544,11 @@ class MentionFinder:
                                              text[:m.start]) is not None
 
     def _mark_generic(self, text: str, m: Mention) -> Mention:
-        if m.label == KIND and text[:m.start].endswith(self.lang.generic_before):
+        """各地の信用保証協会, 四国4県の診断士協会: a kind named in general, or of several
+        prefectures at once - no one prefecture's body."""
+        if m.label == KIND and (text[:m.start].endswith(self.lang.generic_before) or re.search(
+                r"(?:[0-9一二三四五六七八九十]+|各|全|両)(?:都道府県|府県|県)(?:内)?の$",
+                text[:m.start])):
             return replace(m, generic=True)
         return m
 

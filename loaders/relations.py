@@ -158,7 +158,8 @@ class RelationExtractor:
             self.content_line = res.line
         rels = self._extract(text, res)
         agreed = list({m.name: m for r in rels if r.type == AGREEMENT
-                       for m in (r.source, r.target) if m.label == INSTITUTION}.values())
+                       for m in (r.source, r.target)
+                       if m.label == INSTITUTION or m.generic}.values())
         if len(agreed) >= 2:
             self.frame, self.frame_line = agreed, res.line
         return rels
@@ -457,9 +458,7 @@ def _counters_of(text: str, ms: list[Mention], rs: list[str], t: Trigger) -> lis
         if r != GEN:
             break
         rest = text[m.end:out[0].start if out else t.start]
-        if not out and re.match(r"^の[^、。はがを]{1,14}?(?:に|へ)(?:と)?(?:ご|お)?$", rest):
-            out.insert(0, m)
-        elif out and re.match(r"^の[^、。はがを]{1,14}?(?:や|、|及び|および)$", rest):
+        if (not out and re.match(r"^の[^、。はがを]{1,14}?(?:に|へ)(?:と)?(?:ご|お)?$", rest)) or (out and re.match(r"^の[^、。はがを]{1,14}?(?:や|、|及び|および)$", rest)):
             out.insert(0, m)
         else:
             break
