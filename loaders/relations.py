@@ -458,11 +458,15 @@ def _counters_of(text: str, ms: list[Mention], rs: list[str], t: Trigger) -> lis
         if r != GEN:
             break
         rest = text[m.end:out[0].start if out else t.start]
-        if (not out and re.match(r"^の[^、。はがを]{1,14}?(?:に|へ)(?:と)?(?:ご|お)?$", rest)) or (out and re.match(r"^の[^、。はがを]{1,14}?(?:や|、|及び|および)$", rest)):
-            out.insert(0, m)
-        else:
+        pattern = _SERVICE_LISTED if out else _SERVICE_RECEIVES
+        if not pattern.match(rest):
             break
+        out.insert(0, m)
     return out
+
+
+_SERVICE_RECEIVES = re.compile(r"^の[^、。はがを]{1,14}?(?:に|へ)(?:と)?(?:ご|お)?$")
+_SERVICE_LISTED = re.compile(r"^の[^、。はがを]{1,14}?(?:や|、|及び|および)$")
 
 
 def _working_at(text: str, t: Trigger, parties: list[Mention]) -> list[Mention]:
