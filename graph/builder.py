@@ -71,9 +71,18 @@ class GraphBuilder:
             if k.parent:
                 self._structural(node_id(KIND, k.name), node_id(KIND, k.parent), BROADER,
                                  reference="shienmap ontology (kinds.toml)")
-            for t in k.topics:
-                self._structural(node_id(KIND, k.name), node_id(TOPIC, t), HANDLES,
-                                 reference=k.topics_source)
+        for name, (kind, region) in sorted(o.instances.items()):
+            # every prefecture's body of each per-prefecture kind (the registry of kinds.toml:
+            # 47 信用保証協会 and the 4 city ones, 47 よろず支援拠点 …), cited, with no evidence
+            self.institution(name, kind, region)
+        for m in o.mandates:
+            if m.is_kind:
+                handler = node_id(KIND, m.handler)
+            else:
+                known = o.institutions[m.handler]
+                handler = self.institution(known.name, known.type, known.region)
+            self._structural(handler, node_id(TOPIC, m.topic), HANDLES, reference=m.source,
+                             role=m.role, rank=m.rank)
 
     def _structural(self, u: str, v: str, rtype: str, **props: Any) -> None:
         """A structural edge; ``reference`` names the public document it rests on (edges
@@ -104,10 +113,7 @@ class GraphBuilder:
             self._structural(nid, node_id(KIND, kind), IS_KIND, reference=basis)
             if region:
                 self._structural(nid, node_id(REGION, region), LOCATED_IN, reference=basis)
-            if known:
-                for t in known.topics:
-                    self._structural(nid, node_id(TOPIC, t), HANDLES,
-                                     reference=known.topics_source)
+
         node = self.g.nodes[nid]
         if alias and alias != name and alias not in node["aliases"]:
             node["aliases"] = sorted([*node["aliases"], alias])

@@ -45,8 +45,6 @@ class Kind:
     named_by_region: bool = False
     instance_names: dict[str, str] = field(default_factory=dict)
     extra_instances: tuple[tuple[str, str], ...] = ()  # (name, region)
-    topics: tuple[str, ...] = ()
-    topics_source: str = ""
     short_forms: dict[str, str] = field(default_factory=dict)  # 信金 -> 信用金庫
     instance_head: str = ""  # the head of its per-prefecture bodies' names, if not its name
     instance_template: str = ""  # e.g. "{stem}労働局" (広島労働局)
@@ -59,8 +57,6 @@ class KnownInstitution:
     aliases: tuple[str, ...] = ()
     region: str | None = None
     region_source: str = ""
-    topics: tuple[str, ...] = ()
-    topics_source: str = ""
     source: str = ""  # the public registry the entry was generated from
     bank_class: str | None = None  # 業態 of a deposit-taking institution (地方銀行 …)
 
@@ -70,6 +66,20 @@ class Topic:
     name: str
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # everyday words for the problem (店をたたみたい)
+    broader: str | None = None  # 第三者承継・M&A -> 事業承継
+
+
+@dataclass(frozen=True)
+class Mandate:
+    """A kind or a named body handles a topic, on the authority of ``source``."""
+
+    topic: str
+    handler: str  # a kind's or an institution's name
+    is_kind: bool
+    role: str  # 専門 (the topic's specialist) or 対応
+    rank: int  # order among the topic's handlers, 0 first
+    source: str
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,8 @@ class Ontology:
     sources: dict[str, str]
     escalation_words: tuple[str, ...] = ()
     language: Language = field(default_factory=Language)
+    mandates: tuple[Mandate, ...] = ()
+    escalation_next: dict[str, tuple[str, ...]] = field(default_factory=dict)  # topic -> kinds
     region_keys: dict[str, str] = field(default_factory=dict)
     kind_keys: dict[str, str] = field(default_factory=dict)
     institution_keys: dict[str, str] = field(default_factory=dict)
@@ -319,6 +331,7 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
     pro = _read(d / "programmes.toml")
     rel = _read(d / "relations.toml")
     lang = _read(d / "language.toml")
+    man = _read(d / "mandates.toml")
     gen = d / GENERATED
     munis = _read(gen / "municipalities.toml") if (gen / "municipalities.toml").is_file() else {}
     banks = _read(gen / "banks.toml") if (gen / "banks.toml").is_file() else {}
@@ -334,7 +347,6 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
             per_prefecture_source=k.get("per_prefecture_source", ""),
             instance_names=dict(k.get("instance_names", {})),
             extra_instances=tuple((e["name"], e["region"]) for e in k.get("extra_instances", [])),
-            topics=_tuple(k.get("topics")), topics_source=k.get("topics_source", ""),
             short_forms=dict(k.get("short_forms", {})),
             instance_head=k.get("instance_head", ""),
             instance_template=k.get("instance_template", ""),
@@ -345,13 +357,13 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         i["name"]: KnownInstitution(
             name=i["name"], type=i["type"], aliases=_tuple(i.get("aliases")),
             region=i.get("region"), region_source=i.get("region_source", ""),
-            topics=_tuple(i.get("topics")), topics_source=i.get("topics_source", ""),
         )
         for i in ins["institution"]
     }
     for i in _registry_institutions(banks, kinds):
         institutions.setdefault(i.name, i)
-    topics = {t["name"]: Topic(t["name"], _tuple(t.get("aliases")), _tuple(t.get("related")))
+    topics = {t["name"]: Topic(t["name"], _tuple(t.get("aliases")), _tuple(t.get("related")),
+                               _tuple(t.get("words")), t.get("broader"))
               for t in top["topic"]}
     programmes = {p["name"]: Programme(p["name"], _tuple(p.get("aliases")))
                   for p in pro["programme"]}
@@ -374,6 +386,12 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         programme_quoted_suffixes=_tuple(pro.get("quoted_suffixes")),
         sources={"topics": top.get("source", "")},
         escalation_words=_tuple(top.get("escalation", {}).get("words")),
+        mandates=tuple(
+            Mandate(m["topic"], h.get("kind") or h.get("institution", ""), "kind" in h,
+                    h.get("role", "対応"), rank, h.get("source", ""))
+            for m in man.get("topic", []) for rank, h in enumerate(m.get("handlers", []))),
+        escalation_next={m["topic"]: _tuple(m.get("next")) for m in man.get("topic", [])
+                         if m.get("next")},
         language=Language(
             titles=frozenset(lang.get("titles", ())), legal_forms=_tuple(lang.get("legal_forms")),
             legal_form_heads=dict(lang.get("legal_form_heads", {})),
@@ -442,9 +460,6 @@ def _validate(o: Ontology) -> None:
             problems.append(f"kind {k.name}: unknown parent {k.parent}")
         if k.per_prefecture and not k.per_prefecture_source:
             problems.append(f"kind {k.name}: per_prefecture without a source")
-        problems += [f"kind {k.name}: unknown topic {t}" for t in k.topics if t not in o.topics]
-        if k.topics and not k.topics_source:
-            problems.append(f"kind {k.name}: topics without a source")
         problems += [f"kind {k.name}: unknown region {r}" for _, r in k.extra_instances
                      if r not in o.regions]
     for t in o.topics.values():
@@ -455,8 +470,25 @@ def _validate(o: Ontology) -> None:
             problems.append(f"institution {i.name}: unknown type {i.type}")
         if i.region and i.region not in o.regions:
             problems.append(f"institution {i.name}: unknown region {i.region}")
-        problems += [f"institution {i.name}: unknown topic {t}" for t in i.topics
-                     if t not in o.topics]
+    for m in o.mandates:
+        if m.topic not in o.topics:
+            problems.append(f"mandate: unknown topic {m.topic}")
+        if (m.is_kind and m.handler not in o.kinds) or (
+                not m.is_kind and m.handler not in o.institutions):
+            problems.append(f"mandate for {m.topic}: unknown {'kind' if m.is_kind else 'body'}"
+                            f" {m.handler}")
+        if not m.source:
+            problems.append(f"mandate {m.handler} -> {m.topic}: no source")
+        if m.role not in ("専門", "対応"):
+            problems.append(f"mandate {m.handler} -> {m.topic}: role {m.role!r}")
+    for t in o.topics.values():
+        if t.broader and t.broader not in o.topics:
+            problems.append(f"topic {t.name}: unknown broader topic {t.broader}")
+        if not any(m.topic == t.name for m in o.mandates) and o.mandates:
+            problems.append(f"topic {t.name}: no institution handles it (mandates.toml)")
+    for topic, kinds in o.escalation_next.items():
+        problems += [f"mandate next of {topic}: unknown {k}" for k in kinds
+                     if k not in o.kinds and k not in o.institutions]
     if problems:
         raise OntologyError("; ".join(problems))
 

@@ -92,3 +92,20 @@ def analyse(text: str) -> tuple[Token, ...]:
 def tokens_in(tokens: tuple[Token, ...], start: int, end: int) -> list[Token]:
     """Tokens overlapping ``[start, end)``."""
     return [t for t in tokens if t.end > start and t.start < end]
+
+
+@cache
+def _lemma_tokenizer() -> Any:
+    _tokenizer()  # the same installation checks and messages
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C,
+                                             fields={"pos", "normalized_form"})
+
+
+@lru_cache(maxsize=4096)
+def lemmas(text: str) -> tuple[tuple[str, str], ...]:
+    """(normalised dictionary form, part of speech) of each word of a short text, for
+    matching a person's words to data (たたみたい and 畳みたい -> 畳む)."""
+    return tuple((m.normalized_form(), m.part_of_speech()[0])
+                 for m in _lemma_tokenizer().tokenize(text[:_MAX_CHUNK]))

@@ -7,6 +7,7 @@ names when a region, topic or holder is unknown.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ import networkx as nx
 
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import INSTITUTION, KIND, REGION, TOPIC, fold, node_id
+
+from .words import holder_candidates, holder_suggestions, topic_suggestions, topics_in
 
 
 class CaseError(ValueError):
@@ -61,8 +64,11 @@ def resolve_region(word: str, onto: Ontology) -> tuple[str, str]:
     return r.name, pref
 
 
-def resolve_topics(words: list[str], onto: Ontology) -> tuple[tuple[str, ...], bool]:
-    """Map free words to 課題 by their aliases (特許の相談 contains 特許 -> 知的財産).
+def resolve_topics(words: list[str], onto: Ontology,
+                   evidence: dict[str, Counter[str]] | None = None,
+                   ) -> tuple[tuple[str, ...], bool]:
+    """Map the user's words to 課題 (see :mod:`.words`: names and aliases, everyday words as
+    written or by dictionary form, the documents' own referral sentences).
 
     Returns the topics and whether the words mark the case as hard (難しい案件).
     """
@@ -72,40 +78,56 @@ def resolve_topics(words: list[str], onto: Ontology) -> tuple[tuple[str, ...], b
         w = fold(word)
         hard = any(e in w for e in onto.escalation_words)
         escalate |= hard
-        found = onto.topic(w)
-        if found is None:
-            hits = [(len(k), name) for k, name in onto.topic_keys.items() if k and k in w]
-            found = onto.topics[max(hits)[1]] if hits else None
-        if found is not None:
-            topics.append(found.name)
+        found = topics_in(word, onto, evidence)
+        if found:
+            topics += found
         elif not hard:
-            names = sorted({a for t in onto.topics.values() for a in (t.name, *t.aliases)})
-            raise CaseError(f"unknown topic {word!r}; closest: {_closest(word, names)}"
+            near = topic_suggestions(word, onto) or list(onto.topics)[:8]
+            raise CaseError(f"unknown topic {word!r}; closest: {'、'.join(near)}"
                             f" (all topics: {'、'.join(onto.topics)})")
     return tuple(dict.fromkeys(topics)), escalate
 
 
+def holder_node(candidates: list[tuple[str, str]], region: str, onto: Ontology,
+                exists: Callable[[str], bool]) -> str | None:
+    """The node for the first candidate the graph holds: a named body (or, when the graph does
+    not hold it, its kind), a kind brought down to the region's own body of it."""
+    for label, name in candidates:
+        if label == INSTITUTION:
+            if exists(node_id(INSTITUTION, name)):
+                return node_id(INSTITUTION, name)
+            known = onto.institution(name)
+            kind = known.type if known else None
+        else:
+            kind = name
+        if kind is None or kind not in onto.kinds:
+            continue
+        inst = onto.instance_name(kind, region)
+        if inst and exists(node_id(INSTITUTION, inst)):
+            return node_id(INSTITUTION, inst)
+        if exists(node_id(KIND, kind)):
+            return node_id(KIND, kind)
+    return None
+
+
 def resolve_holder(g: nx.MultiDiGraph, word: str, region: str, onto: Ontology) -> str:
-    """The node holding the case: a named institution of the graph, else a kind — the region's
-    own institution of that kind when the graph has it."""
+    """The node holding the case, from the words as written (:func:`.words.holder_candidates`):
+    a named institution of the graph, else a kind - the region's own body of it when the
+    graph has one."""
     key = fold(word)
-    for n, d in g.nodes(data=True):
+    for n, d in g.nodes(data=True):  # a name or alias exactly as a node of this graph has it
         if d.get("label") == INSTITUTION and (
                 fold(d["name"]) == key or key in {fold(a) for a in d.get("aliases", [])}):
             return n
-    known = onto.institution(word)
-    if known is not None and node_id(INSTITUTION, known.name) in g:
-        return node_id(INSTITUTION, known.name)
-    kind = onto.kind(word)
-    if kind is not None:
-        inst = onto.instance_name(kind.name, region)
-        if inst and node_id(INSTITUTION, inst) in g:
-            return node_id(INSTITUTION, inst)
-        return node_id(KIND, kind.name)
-    names = sorted({d["name"] for _, d in g.nodes(data=True)
-                    if d.get("label") in (INSTITUTION, KIND)})
-    raise CaseError(f"unknown holder {word!r} (an institution in the graph or a kind); "
-                    f"closest: {_closest(word, names)}")
+    found = holder_node(holder_candidates(word, onto), region, onto, g.__contains__)
+    if found is not None:
+        return found
+    here = onto.prefecture_of(region)
+    bodies = [d["name"] for _, d in g.nodes(data=True) if d.get("label") == INSTITUTION
+              and onto.prefecture_of((d.get("region") or ":").split(":", 1)[1]) == here]
+    near = holder_suggestions(word, onto, bodies)
+    raise CaseError(f"unknown holder {word!r} (an institution or a kind of institution); "
+                    f"closest: {'、'.join(near) if near else '(none)'}")
 
 
 def case_from_words(region: str, topics: list[str], holder_of: Callable[[str, str], str] | None,

@@ -26,13 +26,26 @@ Without a holder the answers are where a firm would first go for those topics: +
 case topic an institution or kind handles (対応), +0.5 when documents show it passing or
 receiving such cases, +2 when they show it taking them first (it refers them on and receives
 none), +3 when that is documented in the case's region.
+
+Mandates (mandates.toml: which kind handles which topic, on what authority) answer every
+case, and say so: the institutions whose mandate covers a case topic are added, brought
+down to the case region's own body, the topic's specialist (専門) first: +4 for a specialist
+(−0.3 per rank), +2 for another handler (−0.2 per rank), ×0.8 for a broader topic's mandate;
+national bodies (region 全国) answer where no region has one. A mandate adds to a documented
+referral to the same body, so the specialist ranks above a generic adviser unless a referral
+documented for the case's prefecture says otherwise. Each answer says what it rests on
+(``basis``): ``referral`` (documented from the holder or its kind), ``broader_referral``
+(documented for a broader kind or the same kind elsewhere), ``mandate`` (the region's body
+whose mandate covers the topic), ``national`` (a national body's mandate); a mandate's path
+runs from the topic (課題 ← 対応 — kind ← 種別 — body). A case of several topics is ranked for
+each topic (``by_topic``) and on their sum.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -46,6 +59,7 @@ from shienmap.graph.schema import (
     KIND,
     REFERRAL,
     REGION,
+    TOPIC,
     fold,
     node_id,
 )
@@ -62,6 +76,10 @@ MIN_SCORE = 0.05
 RELATIVE_FLOOR = 0.05
 _FIRST_CONTACT_BONUS = 2.0
 _DOCUMENTED_BONUS = 0.5
+SPECIALIST = 4.0
+HANDLER = 2.0
+BROADER_TOPIC = 0.8
+PER_TOPIC = 5  # answers listed for each topic of a case of several
 
 
 @dataclass
@@ -77,11 +95,18 @@ class RouteAnswer:
     path: list[str]
     evidence: list[dict[str, Any]] = field(default_factory=list)
     instance: str | None = None  # the case region's institution of this kind, per the ontology
+    basis: str = "referral"  # referral / broader_referral / entry / mandate / national
+    specialist: bool = False  # its mandate names it the specialist of a case topic
+    topics: list[str] = field(default_factory=list)  # the case topics it answers
+    references: list[str] = field(default_factory=list)  # the mandates' sources
+    reason: str = ""  # 理由: one Japanese sentence
+    next: list[str] = field(default_factory=list)  # what usually comes after it (names)
 
     def as_dict(self) -> dict[str, Any]:
         d = {"id": self.id, "name": self.name, "label": self.label, "type": self.type,
              "region": self.region, "score": round(self.score, 4), "path": self.path,
-             "evidence": self.evidence}
+             "evidence": self.evidence, "basis": self.basis, "topics": self.topics,
+             "references": self.references, "reason": self.reason, "next": self.next}
         if self.instance:
             d["instance"] = self.instance
         return d
@@ -89,11 +114,13 @@ class RouteAnswer:
 
 @dataclass
 class RouteResult:
-    """The answers, best first, and why there are none when there are none."""
+    """The answers, best first (combined over the case's topics), the best answers for each
+    topic, and why there are none when there are none."""
 
     case: Case
     answers: list[RouteAnswer]
     reason: str = ""
+    by_topic: dict[str, list[RouteAnswer]] = field(default_factory=dict)
 
 
 class _Graph:
@@ -147,6 +174,21 @@ class _Graph:
         prefs.discard(None)
         return prefs.pop() if len(prefs) == 1 else None
 
+    def body_for(self, handler: str, case: Case) -> tuple[str, list[str]]:
+        """The case region's body of a kind (its registry body, or one the documents name in
+        the case's municipality), with the path to it; a named body as it is."""
+        if self.label(handler) != KIND:
+            return handler, [handler]
+        nid, _ = self.regional_instance(handler, case.region)
+        if nid is not None:
+            return nid, [handler, nid]
+        if case.region != case.prefecture:
+            here = node_id(REGION, case.region)
+            for body, _, k in self.g.in_edges(handler, keys=True):
+                if k == IS_KIND and self.g.nodes[body].get("region") == here:
+                    return body, [handler, body]
+        return handler, [handler]
+
     def regional_instance(self, kind: str, region: str) -> tuple[str | None, str | None]:
         """(node id if in the graph, name per the ontology) of a kind's institution in a region."""
         name = self.onto.instance_name(self.g.nodes[kind]["name"], region)
@@ -174,18 +216,31 @@ def route(g: nx.MultiDiGraph, case: Case, *, limit: int = 10, max_hops: int = MA
     """
     onto = onto or default_ontology()
     view = _Graph(g, onto)
+    answers = _ranked(view, case, max_hops)
+    reason = "" if answers else _why_none(view, case)
+    by_topic: dict[str, list[RouteAnswer]] = {}
+    if len(case.topics) > 1:
+        for t in case.topics:
+            one = replace(case, topics=(t,), related=())
+            by_topic[t] = _ranked(view, one, max_hops)[:PER_TOPIC]
+    return RouteResult(case, answers[:limit], reason, by_topic)
+
+
+def _ranked(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
+    """Documented referrals (or first contacts) and mandates, merged, explained, ranked."""
     if case.holder is None:
         answers = _entry_points(view, case)
-        reason = "" if answers else (
-            f"no institution in the graph is documented as handling {'、'.join(case.topics)}")
     else:
         answers = _referrals(view, case, max_hops)
-        reason = "" if answers else _why_none(view, case)
-    answers.sort(key=lambda a: (-a.score, a.id))
-    if answers:  # far weaker answers are noise, not advice
-        floor = max(MIN_SCORE, RELATIVE_FLOOR * answers[0].score)
-        answers = [a for a in answers if a.score >= floor]
-    return RouteResult(case, answers[:limit], reason)
+    merged = _merge(case, answers, _mandates(view, case))
+    merged.sort(key=lambda a: (-a.score, a.id))
+    if merged:  # far weaker answers are noise, not advice
+        floor = max(MIN_SCORE, RELATIVE_FLOOR * merged[0].score)
+        merged = [a for a in merged if a.score >= floor]
+    for a in merged:
+        a.reason = explain(view, case, a)
+        a.next = _next_steps(view, case, a)
+    return merged
 
 
 # ---------------------------------------------------------------- with a holder
@@ -240,6 +295,8 @@ def _relevance(view: _Graph, case: Case, v: str, data: dict[str, Any]) -> float 
 def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
     starts = _starts(view, case)
     excluded = {n for n, _, _ in starts}  # the holder, its kinds, its peers elsewhere
+    kind = view.kind_of(case.holder) if case.holder else None
+    own = {case.holder, kind}  # flows documented for the holder itself or its own kind
     best: dict[str, RouteAnswer] = {}
     frontier = starts
     for hop in range(1, max_hops + 1):
@@ -260,6 +317,10 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
                 answer = _answer(view, case, v, [*path, v], where, score)
                 if answer is None or answer.id in excluded:
                     continue
+                answer.basis = "referral" if path[-1] in own else "broader_referral"
+                answer.topics = [t for t in case.topics
+                                 if node_id(TOPIC, t) in set(data.get("topics", []))
+                                 | view.handles(answer.id)]
                 answer.evidence = _path_evidence(view, answer.path)
                 old = best.get(answer.id)
                 if old is None or (answer.score, -len(answer.path)) > (old.score, -len(old.path)):
@@ -299,7 +360,9 @@ def _path_evidence(view: _Graph, path: list[str]) -> list[dict[str, Any]]:
 
 
 def _why_none(view: _Graph, case: Case) -> str:
-    assert case.holder is not None
+    if case.holder is None:
+        return (f"no institution in the graph handles {'、'.join(case.topics)}: "
+                "rebuild the graph with this version (mandates.toml)")
     name = view.g.nodes[case.holder]["name"]
     out_topics: set[str] = set()
     n_out = 0
@@ -340,6 +403,9 @@ def _entry_points(view: _Graph, case: Case) -> list[RouteAnswer]:
         answer = _answer(view, case, n, [region_id, n], None, score)
         if answer is None:
             continue
+        answer.basis = "entry"
+        answer.topics = [t for t in case.topics if node_id(TOPIC, t) in handled or any(
+            node_id(TOPIC, t) in e.get("topics", []) for _, e in out_t)]
         if answer.id != n:
             answer.path = [region_id, answer.id]
         answer.evidence = [{"source": n, "target": v, "type": REFERRAL, **ev}
@@ -348,3 +414,134 @@ def _entry_points(view: _Graph, case: Case) -> list[RouteAnswer]:
         if old is None or answer.score > old.score:
             answers[answer.id] = answer
     return list(answers.values())
+
+
+# ---------------------------------------------------------------- mandates
+
+
+def _mandates(view: _Graph, case: Case) -> list[RouteAnswer]:
+    """The bodies whose mandate covers the case's topics, brought down to the case region:
+    the region's own body of each kind (or a named one in the case's municipality), else the
+    kind; national bodies as they are. The holder and its kinds are left out."""
+    mine = _own(view, case)
+    weights = _topic_weights(view.onto, case)
+    out: dict[str, RouteAnswer] = {}
+    for topic, weight in weights.items():
+        tid = node_id(TOPIC, topic)
+        if tid not in view.g:
+            continue
+        for handler, _, k, d in view.g.in_edges(tid, keys=True, data=True):
+            if k != HANDLES or handler in mine:
+                continue
+            rank = d.get("rank", 0)
+            base = SPECIALIST - 0.3 * rank if d.get("role") == "専門" else HANDLER - 0.2 * rank
+            score = max(base, 0.5) * weight
+            node, path = view.body_for(handler, case)
+            if node in mine:
+                continue
+            label = view.label(node)
+            d_node = view.g.nodes[node]
+            national = label == INSTITUTION and d_node.get("region") == node_id(REGION, "全国")
+            answer = out.get(node)
+            if answer is None:
+                instance = None
+                if label == KIND:
+                    instance = view.onto.instance_name(d_node["name"], case.region)
+                answer = out[node] = RouteAnswer(
+                    node, d_node["name"], label, d_node.get("type", d_node["name"]),
+                    d_node.get("region"), 0.0, [tid, *path], instance=instance,
+                    basis="national" if national else "mandate")
+            answer.score += score
+            if topic in case.topics and topic not in answer.topics:
+                answer.topics.append(topic)
+            answer.specialist |= d.get("role") == "専門" and weight >= BROADER_TOPIC
+            ref = d.get("reference", "")
+            if ref and ref not in answer.references:
+                answer.references.append(ref)
+    return list(out.values())
+
+
+def _topic_weights(onto: Ontology, case: Case) -> dict[str, float]:
+    """The case's topics (1) and their broader topics (0.8); a related topic's handlers are
+    not the case's (a 経営支援 case is not a 資金繰り case)."""
+    weights = {t: 1.0 for t in case.topics}
+    for t in case.topics:
+        broader = onto.topics[t].broader if t in onto.topics else None
+        if broader and broader not in weights:
+            weights[broader] = BROADER_TOPIC
+    return weights
+
+
+def _own(view: _Graph, case: Case) -> set[str]:
+    """The holder, its kind and broader kinds: no one sends a case to themselves."""
+    if case.holder is None:
+        return set()
+    mine = {case.holder}
+    kind = view.kind_of(case.holder)
+    todo = [kind] if kind else []
+    seen: set[str] = set()
+    while todo:
+        k = todo.pop()
+        if k not in seen:
+            seen.add(k)
+            todo += view.broader(k)
+    return mine | seen
+
+
+def _merge(case: Case, documented: list[RouteAnswer],
+           mandated: list[RouteAnswer]) -> list[RouteAnswer]:
+    """One answer per body: a documented referral keeps its path and evidence, and gains the
+    mandate's score and references."""
+    out = {a.id: a for a in documented}
+    for m in mandated:
+        a = out.get(m.id)
+        if a is None:
+            out[m.id] = m
+            continue
+        a.score += m.score
+        a.specialist |= m.specialist
+        covered = set(a.topics) | set(m.topics)
+        a.topics = [t for t in case.topics if t in covered]
+        a.references = [*a.references, *(r for r in m.references if r not in a.references)]
+    return list(out.values())
+
+
+def _next_steps(view: _Graph, case: Case, answer: RouteAnswer) -> list[str]:
+    """What usually comes after the answer: the documented referrals out of it (or its kind)
+    about the case's topics, else the topic's escalation in mandates.toml."""
+    out: list[str] = []
+    for n in (answer.id, view.kind_of(answer.id)):
+        if n is None or n not in view.g:
+            continue
+        for _, v, k, d in view.g.out_edges(n, keys=True, data=True):
+            if k == REFERRAL and set(d.get("topics", [])) & case.topic_ids:
+                name = view.g.nodes[v]["name"]
+                if name not in out and v != answer.id and v != case.holder:
+                    out.append(name)
+    if not out:
+        for t in case.topics:
+            for target in view.onto.escalation_next.get(t, ()):
+                if target != answer.name and target != answer.type and target not in out:
+                    out.append(target)
+    return out[:3]
+
+
+def explain(view: _Graph, case: Case, a: RouteAnswer) -> str:
+    """理由: why the answer is offered, in one Japanese sentence."""
+    topics = "・".join(a.topics or list(case.topics))
+    if a.basis in ("referral", "broader_referral"):
+        srcs = [view.g.nodes[ev["source"]]["name"] for ev in a.evidence if ev.get("source")]
+        src = srcs[0] if srcs else (view.g.nodes[case.holder]["name"] if case.holder else "")
+        places = sorted({p for p in (view.flow_prefecture(ev["source"], ev["target"], {})
+                                     for ev in a.evidence if ev.get("source")) if p})
+        where = f"{places[0]}の事例として" if places else "一般的な流れとして"
+        via = "" if a.basis == "referral" else "（相談を受けた機関の上位の種別・他地域の同種機関の例）"
+        return f"{src}から{a.name}へ案件をつなぐことが、{where}文書に記録されている{via}。"
+    if a.basis == "entry":
+        return f"{a.name}は{topics}の相談を最初に受け付ける窓口として文書に記録されている。"
+    role = "専門に扱う" if a.specialist else "扱う"
+    body = a.name if a.label == INSTITUTION else f"{case.region}の{a.name}"
+    ref = a.references[0] if a.references else ""
+    if a.basis == "national":
+        return f"{body}は{topics}を{role}全国の支援機関である（根拠: {ref}）。"
+    return f"{body}は{topics}を{role}機関である（根拠: {ref}）。"

@@ -1,0 +1,142 @@
+"""The user's words -> graph terms: a firm's problem written as people write it (運転資金が
+足りない, 店をたたみたい, 円安で仕入れが苦しい) -> 課題; a holder written loosely (うちの信組,
+保証協会さん, 取引銀行(第二地銀), 市の商工会の指導員) -> a kind or a named body.
+
+Topics come from, in order: a topic's name or alias (topics.toml) written in the words; its
+everyday `words`, as written or with the same dictionary forms (たたみたい / 畳みたい -> 畳む,
+via the analyser); the words of the documents' own referral sentences (an evidence index
+built from the graph: a problem described as the documents describe it). Holders are read
+by the same recogniser that reads documents, so every name, alias, short form and kind it
+knows is understood.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+from shienmap.graph.ontology import Ontology
+from shienmap.graph.schema import INSTITUTION, KIND, fold
+from shienmap.loaders.analyse import lemmas
+from shienmap.loaders.mentions import ANAPHOR, finder_for
+
+_CONTENT = ("名詞", "動詞", "形容詞")
+_TOO_COMMON = frozenset({
+    "する", "ある", "居る", "成る", "為る", "いる", "なる", "事", "物", "所", "人", "方", "時", "為",
+    "会社", "事業", "支援", "相談", "経営", "企業", "中小企業", "欲しい", "たい", "出来る", "できる",
+    "思う", "言う", "行く", "来る", "見る", "良い", "無い", "ない", "です", "ます", "こと", "もの",
+})
+_HONORIFICS = re.compile(r"(?:さん|様|さま|殿|御中|くん|ちゃん)$")
+_POSSESSIVE = re.compile(r"^(?:うちの|当社の|弊社の|わが社の|我が社の|いつもの|取引先の|自社の|うち)")
+_MAX_TOPICS = 3
+
+
+def content_lemmas(text: str) -> set[str]:
+    """Dictionary forms of the content words of ``text`` (common words left out)."""
+    return {lemma for lemma, pos in lemmas(text) if (pos in _CONTENT and lemma not in _TOO_COMMON
+            and len(lemma) >= 2) or lemma in ("畳む", "継ぐ", "売る")}
+
+
+@cache
+def _topic_keys(onto: Ontology) -> list[tuple[str, str, frozenset[str], float]]:
+    """(topic, word as written (folded), its content lemmas, weight) for every alias and word."""
+    out = []
+    for t in onto.topics.values():
+        for w, weight in [(a, 2.0) for a in (t.name, *t.aliases)] + [(w, 1.0) for w in t.words]:
+            out.append((t.name, fold(w), frozenset(content_lemmas(w)), weight))
+    return out
+
+
+def topics_in(words: str, onto: Ontology,
+              evidence: dict[str, Counter[str]] | None = None) -> list[str]:
+    """The topics a phrase speaks of, best first (at most three)."""
+    key = fold(words)
+    exact = onto.topic(key)
+    if exact is not None:
+        return [exact.name]
+    have = content_lemmas(words)
+    scores: Counter[str] = Counter()  # the best match of each topic, and a little per other
+    for topic, written, need, weight in _topic_keys(onto):
+        if written and written in key:
+            hit = weight * (1 + len(written) / 10)
+        elif need and need <= have:
+            hit = weight * 0.8
+        else:
+            continue
+        scores[topic] = max(scores[topic], hit) + 0.1
+    if not scores and evidence:
+        for lemma in have:
+            for topic, n in evidence.get(lemma, Counter()).items():
+                scores[topic] += n / (1 + sum(evidence[lemma].values()))
+    if not scores:
+        return []
+    best = max(scores.values())
+    ranked = sorted(scores, key=lambda t: (-scores[t], t))
+    return [t for t in ranked if scores[t] >= best / 2][:_MAX_TOPICS]
+
+
+def evidence_index(edges: Iterable[tuple[list[str], list[str]]]) -> dict[str, Counter[str]]:
+    """lemma -> how often it occurs in the documented referrals about each topic, from
+    (topic names, evidence quotes) pairs."""
+    index: dict[str, Counter[str]] = {}
+    for topics, quotes in edges:
+        if not topics:
+            continue
+        seen: set[str] = set()
+        for q in quotes:
+            seen |= content_lemmas(q)
+        for lemma in seen:
+            c = index.setdefault(lemma, Counter())
+            for t in topics:
+                c[t] += 1
+    return index
+
+
+def topic_suggestions(words: str, onto: Ontology, n: int = 5) -> list[str]:
+    """Topics whose names, aliases or words look like the unknown ones."""
+    names = sorted({a for t in onto.topics.values() for a in (t.name, *t.aliases)})
+    near = difflib.get_close_matches(words, names, n=n, cutoff=0.3)
+    return list(dict.fromkeys(onto.topic(x).name for x in near if onto.topic(x)))[:n]
+
+
+def holder_candidates(text: str, onto: Ontology) -> list[tuple[str, str]]:
+    """What a loosely written holder names, best first: (label, name) with label 機関 (a named
+    body) or 機関種別 (a kind). 取引銀行(第二地銀) -> 銀行; 市の商工会の指導員 -> 商工会;
+    うちの信組 -> 信用組合; 保証協会さん -> 信用保証協会."""
+    s = text.strip()
+    inner = re.findall(r"[(（]([^()（）]+)[)）]", s)
+    outer = re.sub(r"[(（][^()（）]*[)）]", "", s)
+    out: list[tuple[str, str]] = []
+    for part in (*inner, outer):
+        cleaned = _POSSESSIVE.sub("", _HONORIFICS.sub("", part.strip()))
+        if not cleaned:
+            continue
+        known = onto.institution(cleaned)
+        if known is not None:
+            out.append((INSTITUTION, known.name))
+        kind = onto.kind(cleaned)
+        if kind is not None:
+            out.append((KIND, kind.name))
+        found = [m for m in finder_for(onto).find(cleaned)
+                 if m.is_party or (m.label == ANAPHOR and m.heads_of)]
+        for m in reversed(found):  # the last party written is the holder (市の商工会)
+            if m.label == INSTITUTION:
+                out.append((INSTITUTION, m.name))
+            elif m.label == KIND and m.kind:
+                out.append((KIND, m.kind))
+            elif m.label == ANAPHOR:  # 県の拠点: the kind the word refers to
+                out.append((KIND, m.heads_of[0]))
+    return list(dict.fromkeys(out))
+
+
+def holder_suggestions(text: str, onto: Ontology, region_bodies: Iterable[str],
+                       n: int = 5) -> list[str]:
+    """Kinds (names and aliases) and the case region's bodies that look like the unknown
+    holder - not every node that shares a character with it."""
+    kinds = sorted({a for k in onto.kinds.values() for a in (k.name, *k.aliases)})
+    pool = [*kinds, *region_bodies]
+    near = difflib.get_close_matches(text, pool, n=n, cutoff=0.4)
+    return [onto.kind(x).name if onto.kind(x) else x for x in near]
