@@ -36,6 +36,7 @@ _BOMS = (  # longest first: a UTF-32-LE BOM starts with the UTF-16-LE one
 )
 _ISO2022_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(Q", b"\x1b$(O")
 _CID = re.compile(r"\(cid:\d+\)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def shown(path: Path | str) -> str:
@@ -44,7 +45,8 @@ def shown(path: Path | str) -> str:
     >>> shown(os.fsdecode(b"\\x8cQ\\x94n.txt"))
     '\\\\x8cQ\\\\x94n.txt'
     """
-    return os.fsdecode(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = os.fsdecode(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)  # a line break in a name
 
 
 class DocumentError(Exception):

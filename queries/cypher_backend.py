@@ -7,19 +7,24 @@ a small NetworkX graph on which the same scoring as the NetworkX backend runs, s
 backends rank alike by construction. Betweenness and PageRank come from NetworkX on those
 rows; ``hubs_gds.cypher`` computes them inside Neo4j when the Graph Data Science library is
 installed, and ``hubs_degree.cypher`` ranks by degree in plain Cypher.
+
+Every query reads the current generation through the pointer a push switches last; an answer
+is made of several queries, so the backend reads the pointer before and after them and
+starts again if a push switched it in between (an answer never mixes two generations).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
-from shienmap.graph.cypher import EVIDENCE_KEYS, CypherStore
+from shienmap.graph.cypher import EVIDENCE_KEYS, CypherStore, StoreError
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import (
     BROADER,
@@ -39,6 +44,8 @@ from .hubs import DEFAULT_RELATIONS, HubRow, hubs
 from .routing import RouteResult, route
 
 QUERY_DIR = Path(__file__).with_name("cypher")
+_T = TypeVar("_T")
+_READ_TRIES = 5
 _CONTEXT_TYPES = (IS_KIND, BROADER, HANDLES)
 
 
@@ -90,10 +97,26 @@ class CypherBackend:
             rows += self.store.run(text, **{**params, key: chunk})
         return rows
 
+    def _pinned(self, read: Callable[[], _T]) -> _T:
+        """Run ``read`` (several queries) so that all of it sees one generation: again if a
+        push switched the pointer meanwhile. Raises :class:`StoreError` when nothing was
+        pushed, or when pushes keep switching it."""
+        for _ in range(_READ_TRIES):
+            before = self.store.current_generation()
+            if before is None:
+                raise StoreError("the server holds no shienmap graph (no current generation): "
+                                 "run `shienmap neo4j push` first")
+            result = read()
+            if self.store.current_generation() == before:
+                return result
+        raise StoreError(f"the graph changed {_READ_TRIES} times while it was being read "
+                         "(pushes running); try again")
+
     # ------------------------------------------------------------ cases
     def make_case(self, region: str, topics: list[str], holder: str | None = None) -> Case:
         """Build a case, finding the holder in the store (raises :class:`CaseError`)."""
-        return case_from_words(region, topics, self._holder, holder, self.onto)
+        return self._pinned(lambda: case_from_words(region, topics, self._holder, holder,
+                                                    self.onto))
 
     def _holder(self, word: str, region: str) -> str:
         found = self.q("route_holder", name=word)
@@ -116,6 +139,9 @@ class CypherBackend:
     # ------------------------------------------------------------ routing
     def route(self, case: Case, *, limit: int = 10) -> RouteResult:
         """Same answers as :func:`shienmap.queries.routing.route` on the NetworkX graph."""
+        return self._pinned(lambda: self._route(case, limit))
+
+    def _route(self, case: Case, limit: int) -> RouteResult:
         g = nx.MultiDiGraph()
         g.add_node(node_id(REGION, case.region), label=REGION, name=case.region)
         if case.holder is None:
@@ -172,6 +198,12 @@ class CypherBackend:
              level: str = INSTITUTION, top: int | None = None, k: int | None = None,
              seed: int = 0) -> list[HubRow]:
         """Same ranking as :func:`shienmap.queries.hubs.hubs` on the NetworkX graph."""
+        g = self._pinned(lambda: self._relations(relations))
+        return hubs(g, region=region, relations=relations, level=level, top=top, k=k,
+                    seed=seed, onto=self.onto)
+
+    def _relations(self, relations: tuple[str, ...]) -> nx.MultiDiGraph:
+        """The institutions and kinds, and the relations of those types between them."""
         g = nx.MultiDiGraph()
         for r in self.q("relation_nodes"):
             g.add_node(r["id"], label=_label(r["labels"]), **_unflatten(r["props"]))
@@ -180,8 +212,7 @@ class CypherBackend:
             if r["regions"]:
                 attrs["regions"] = r["regions"]
             g.add_edge(r["source"], r["target"], key=r["type"], **attrs)
-        return hubs(g, region=region, relations=relations, level=level, top=top, k=k,
-                    seed=seed, onto=self.onto)
+        return g
 
 
 def _label(labels: list[str]) -> str:
