@@ -103,10 +103,12 @@ def _route_view(g: nx.MultiDiGraph, sub: nx.MultiDiGraph, route: RouteResult) ->
     for n in list(keep):
         if n in sub:
             keep |= set(sub.successors(n)) | set(sub.predecessors(n))
-    view = nx.MultiDiGraph(sub.subgraph(keep))
-    for n in keep - set(view):
+    view = nx.MultiDiGraph()  # in sub's order: a subgraph view of a set follows the hash seed
+    view.add_nodes_from((n, sub.nodes[n]) for n in sub if n in keep)
+    view.add_edges_from(e for e in sub.edges(keys=True, data=True) if e[0] in keep and e[1] in keep)
+    for n in sorted(keep - set(view)):
         view.add_node(n, **g.nodes[n])
-    for u, v in path_edges:  # kind steps of a path (種別, 上位種別) are drawn too
+    for u, v in sorted(path_edges):  # kind steps of a path (種別, 上位種別) are drawn too
         if u in view and v in view and not view.has_edge(u, v):
             for k, d in g.get_edge_data(u, v, default={}).items():
                 view.add_edge(u, v, key=k, **d)
@@ -160,7 +162,10 @@ def _positions(sub: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
         if len(nodes) == 1:
             local = {nodes[0]: (0.0, 0.0)}
         else:
-            layout = nx.spring_layout(und.subgraph(nodes), seed=7,
+            part = nx.Graph()  # nodes in sorted order: a subgraph view iterates a set, so
+            part.add_nodes_from(nodes)  # its order (and the layout) followed the hash seed
+            part.add_edges_from(und.subgraph(nodes).edges())
+            layout = nx.spring_layout(part, seed=7,
                                       k=1.8 / math.sqrt(len(nodes)), iterations=300)
             local = {n: (float(a), float(b)) for n, (a, b) in layout.items()}
         box = 2 * radius + 160
