@@ -506,11 +506,11 @@ class CypherStore:
         push_id = uuid.uuid4().hex
         expected = (g.number_of_nodes(), g.number_of_edges())
         statements = list(push_statements(g, self.dialect))  # refuses values that cannot fit
-        self._stage("connected")
-        self.create_schema(sorted({d["label"] for _, d in g.nodes(data=True)}))
         removed = 0
         state = {"switched": False}
         try:
+            self._stage("connected")
+            self.create_schema(sorted({d["label"] for _, d in g.nodes(data=True)}))
             if self.dialect.transactional:
                 with self.driver.session(database=self.database) as s:
                     s.execute_write(self._write_all, statements, push_id, expected, state)
