@@ -69,7 +69,8 @@ def fold(text: str) -> str:
     True
     """
     text = unicodedata.normalize("NFKC", text).translate(VARIANT_TABLE)
-    return "".join(text.split())
+    # NFKC again: dropping a space may bring a combining mark next to a letter (R ̧ -> Ŗ)
+    return unicodedata.normalize("NFKC", "".join(text.split()))
 
 
 def node_id(label: str, name: str) -> str:
