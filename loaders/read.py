@@ -425,6 +425,7 @@ def read_document(path: Path | str) -> RawDocument:
         declared = _pdf_info(data)
     else:
         text, enc = decode_text(data, p)
+        del data  # a large text file: keep one copy, not the bytes beside it
         if fmt == "html":
             text, declared = _html(text)
             if not text.strip():

@@ -26,7 +26,7 @@ _MAX_HEADING = 45
 MAX_SENTENCE = 2_000  # characters; the longest sentence of the corpus has 855
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long document has millions of them
 class Segment:
     """A sentence (or a heading, a table row, a diagram label) of one document."""
 
