@@ -134,9 +134,16 @@ def env(**extra: str) -> dict[str, str]:
     return out
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C acts, even when the tests run as a background job (whose SIGINT
+    the shell ignores, and Python then keeps ignoring)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def shienmap(*args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "shienmap", *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint, **kw)
 
 
 class Paused:
@@ -167,8 +174,12 @@ class Paused:
             assert self.proc.stdin is not None
             self.proc.stdin.write("\n")
             self.proc.stdin.flush()
+        try:
+            code = self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            pytest.fail(f"the push did not end: {''.join(self.lines)}")
         out = self.proc.stdout.read() if self.proc.stdout else ""
-        code = self.proc.wait(timeout=60)
         self.thread.join(10)
         return code, out, "".join(self.lines)
 
