@@ -106,8 +106,10 @@ class GraphBuilder:
             }
             if inst:
                 props["source"] = self.onto.kinds[inst[0]].per_prefecture_source
-            elif known and known.region_source:
-                props["source"] = known.region_source
+            elif known and (known.region_source or known.source):
+                props["source"] = known.region_source or known.source
+            elif known:
+                props["source"] = "shienmap reference data (institutions.toml)"
             self.g.add_node(nid, **props)
             basis = props.get("source", "extracted")
             self._structural(nid, node_id(KIND, kind), IS_KIND, reference=basis)

@@ -4,21 +4,38 @@
 Statements are generated from the schema's own labels and relationship types only (always
 backtick-quoted, checked against the schema); every value travels as a parameter.
 
-Writes are idempotent and leave no half graph, by generations. A push writes the graph as a
-new generation: every node is MERGEd by (id, ``_push``) — the push's own id — and every
-relationship between the new generation's nodes; the numbers written are checked; then one
-statement deletes every earlier shienmap generation (the swap). A failed push deletes what it
-had written of its own generation and raises :class:`PushError`; the previous graph stays.
-What differs between servers is isolated in :class:`Dialect`:
+Readers see the previous complete graph or the new complete one, never a mixture, by
+generations and a pointer. A push writes the graph as a new generation: every node is
+MERGEd by (id, ``_push``) — the push's own id — and every relationship between the new
+generation's nodes; the numbers written are checked; then one statement switches the
+current-generation pointer, the node ``(:`_shienmap` {id: 'current', push: …})``, to the new
+generation, and a last statement deletes the older generations. Every reader goes through
+the pointer: the shipped ``queries/cypher/*.cypher`` files start with
+``MATCH (cur:`_shienmap` {id: 'current'})`` and keep nodes whose ``_push`` is ``cur.push``
+(relationships only join nodes of one generation), the Cypher backend checks that the pointer
+did not move while it read, and an exported script switches the pointer with its last
+statements. A push deletes only nodes that carry a shienmap label and a ``_push`` (what an
+earlier shienmap push or export to the same database wrote), never anything else.
 
-* Neo4j: the whole push — batched ``UNWIND $rows … MERGE`` statements, check and swap — runs
-  in one explicit write transaction, so readers see the old graph or the new one, never both.
+A push that fails or is interrupted (Ctrl-C, SIGTERM) before the switch deletes what it had
+written and raises :class:`PushError` (:class:`PushInterrupted`); readers never saw any of
+it. If the process is killed outright (SIGKILL, power loss) or the server goes away, the
+partial generation stays in the server, invisible to readers, and the next push (which
+starts by removing generations the pointer does not name) or :meth:`CypherStore.cleanup`
+(``shienmap neo4j cleanup``) removes it. What differs between servers is isolated in
+:class:`Dialect`:
+
+* Neo4j: the whole push — batched ``UNWIND $rows … MERGE`` statements, check, switch and
+  retire — runs in one explicit write transaction.
 * FalkorDB (the Bolt server the tests use) applies no statement sent inside an explicit Bolt
   transaction (measured: the commit reports success, nothing is written) and its Bolt server
   crashes on a message over about 4 KB (measured: a 4,000-byte parameter passes, 5,000 kills
   it). Statements therefore run one by one (each atomic) in batches kept under 3.6 KB, long
-  list properties are appended in pieces, and during a push readers may see the new
-  generation beside the old one until the swap.
+  list properties are appended in pieces, and an evidence quote too long for one message is
+  trimmed around the names it states, its offsets moved with it (the full sentence stays in
+  the JSON graph). Its Bolt server has no databases: a named database is not a graph name
+  (measured: every name lands in one graph called ``db``), so ``database`` is refused
+  (:class:`TargetError`) before anything is written.
 
 Schema statements differ too: Neo4j gets uniqueness constraints on ``(id, _push)``, FalkorDB
 indexes on ``id``.
@@ -29,13 +46,16 @@ maps.
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import hashlib
 import json
+import os
 import re
+import sys
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,12 +72,35 @@ from .schema import (
 RELATIONSHIP_TYPES = frozenset({*INSTITUTION_RELATIONS, *UNDIRECTED_RELATIONS,
                                 *STRUCTURAL_RELATIONS})
 BATCH = 1000
-EXPORT_GENERATION = "export"  # the _push value of data loaded from an exported script
+EXPORT_GENERATION = "export"  # prefix of the _push value of data loaded from an exported script
 EVIDENCE_KEYS = ("doc", "start", "end", "quote")
+META_LABEL = "_shienmap"  # the current-generation pointer: (:`_shienmap` {id: 'current'})
+# Test hook (a "failpoint"): a push stops and waits before the stage named here, so that the
+# fault tests can kill or interrupt it at a known point. Never set outside tests.
+FAILPOINT = "SHIENMAP_PUSH_PAUSE"
+PUSH_STAGES = ("connected", "cleaned", "nodes-started", "nodes-written",
+               "relationships-started", "written", "checked", "switched", "done")
 
 
 class PushError(RuntimeError):
-    """A push that did not complete; nothing of it was kept."""
+    """A push that did not complete; readers still see the previous graph."""
+
+
+class PushInterrupted(KeyboardInterrupt):
+    """A push stopped by Ctrl-C or SIGTERM; ``message`` says what readers see now."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TargetError(ValueError):
+    """A database the server cannot give, or a server that refuses every query of this user
+    (raised before anything is written)."""
+
+
+class StoreError(RuntimeError):
+    """The server holds no usable shienmap graph, or it changed while being read."""
 
 
 def quote_name(name: str, allowed: frozenset[str] | tuple[str, ...]) -> str:
@@ -148,10 +191,25 @@ def edge_append_statement(rtype: str, start: str, end: str, key: str) -> str:
             f"SET r.{k} = coalesce(r.{k}, []) + $items")
 
 
-SWAP = "MATCH (n) WHERE n._push IS NOT NULL AND n._push <> $push DETACH DELETE n"
-ABORT = "MATCH (n) WHERE n._push = $push DETACH DELETE n"
+def _shienmap_node(var: str) -> str:
+    """A WHERE condition: ``var`` is a node of one of the schema's labels."""
+    return "(" + " OR ".join(f"{var}:{label_of(label)}" for label in LABELS) + ")"
+
+
+META = "`" + META_LABEL + "`"
+CURRENT = f"MATCH (c:{META} {{id: 'current'}}) RETURN c.push AS push"
+SWITCH = (f"MERGE (c:{META} {{id: 'current'}}) SET c.push = $push, c.nodes = $nodes, "
+          "c.relationships = $relationships, c.pushed_at = $pushed_at")
+# delete every shienmap generation but $push (after the switch: the old ones; at the start of
+# a push or in cleanup: orphans of pushes that never switched)
+RETIRE = (f"MATCH (n) WHERE n._push IS NOT NULL AND n._push <> $push AND {_shienmap_node('n')} "
+          "DETACH DELETE n")
+SWAP = RETIRE  # the name of the swap statement before the pointer existed
+ABORT = f"MATCH (n) WHERE n._push = $push AND {_shienmap_node('n')} DETACH DELETE n"
 COUNT_NODES = "MATCH (n) WHERE n._push = $push RETURN count(n) AS n"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() WHERE r._push = $push RETURN count(r) AS n"
+GENERATIONS = (f"MATCH (n) WHERE n._push IS NOT NULL AND {_shienmap_node('n')} "
+               "RETURN n._push AS push, count(n) AS nodes ORDER BY push")
 
 
 # ---------------------------------------------------------------- dialects
@@ -193,16 +251,19 @@ NEO4J = Dialect("neo4j", transactional=True, max_message=4_000_000)
 FALKORDB = Dialect("falkordb", transactional=False, max_message=3_600, escape_strings=True)
 
 
-def detect_dialect(driver: Any, database: str | None) -> Dialect:
+def detect_dialect(driver: Any, database: str | None = None) -> Dialect:
     """Neo4j answers ``dbms.components()``; FalkorDB (which also calls itself Neo4j over
-    Bolt) does not."""
+    Bolt) does not. Asked of the server's default database: on FalkorDB a named one would
+    create a graph (``database`` is accepted for compatibility and not used)."""
     from neo4j.exceptions import Neo4jError
 
     try:
-        with driver.session(database=database) as s:
+        with driver.session() as s:
             s.run("CALL dbms.components() YIELD name RETURN name").consume()
         return NEO4J
-    except Neo4jError:
+    except Neo4jError as exc:
+        if (exc.code or "").startswith("Neo.ClientError.Security"):
+            raise  # wrong user or password on Neo4j: not a sign of FalkorDB
         return FALKORDB
 
 
@@ -216,15 +277,57 @@ class PushReport:
     relationships: int
     statements: int
     push_id: str
+    removed_orphans: int = 0  # nodes of unfinished earlier pushes removed at the start
+
+
+@dataclass
+class CleanupReport:
+    current: str | None  # the generation readers see (None: nothing pushed)
+    removed: dict[str, int]  # generation -> nodes removed
 
 
 def _size(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
 
 
+def trim_quote(ev: dict[str, Any], names: list[str], budget: int) -> dict[str, Any]:
+    """An evidence record whose quote fits in ``budget`` bytes (UTF-8): the part of the
+    sentence around the first of ``names`` it contains (else its start), with ``start`` and
+    ``end`` moved so that they still point at exactly that quote in the document's text."""
+    quote = ev["quote"]
+    if len(quote.encode("utf-8")) <= budget:
+        return ev
+    chars = max(1, budget // 4)  # a character is at most 4 bytes in UTF-8
+    hits = [i for i in (quote.find(n) for n in names if n) if i >= 0]
+    centre = min(hits) if hits else 0
+    begin = max(0, min(centre - chars // 4, len(quote) - chars))
+    piece = quote[begin:begin + chars]
+    return {**ev, "start": ev["start"] + begin, "end": ev["start"] + begin + len(piece),
+            "quote": piece}
+
+
+def _fit_evidence(row: dict[str, Any], budget: int) -> dict[str, Any]:
+    """A row whose evidence quotes each fit in ``budget`` bytes (see :func:`trim_quote`)."""
+    props = row["props"]
+    quotes = props.get("evidence_quote")
+    if not quotes or all(len(q.encode("utf-8")) <= budget for q in quotes):
+        return row
+    ids = [row[k] for k in ("id", "s", "t") if k in row]
+    names = [i.split(":", 1)[-1] for i in ids]
+    records = [dict(zip(EVIDENCE_KEYS, vals, strict=True)) for vals in zip(
+        *(props[f"evidence_{k}"] for k in EVIDENCE_KEYS), strict=True)]
+    fitted = [trim_quote(ev, names, budget) for ev in records]
+    new = dict(props)
+    for k in EVIDENCE_KEYS:
+        new[f"evidence_{k}"] = [ev[k] for ev in fitted]
+    return {**row, "props": new}
+
+
 def _split_row(row: dict[str, Any], budget: int) -> tuple[dict[str, Any], list[tuple[str, list]]]:
-    """Fit a row into ``budget`` bytes: list properties that do not fit are moved, item by
-    item, into appends of at most ``budget`` bytes each."""
+    """Fit a row into ``budget`` bytes: evidence quotes trimmed to half of it, then list
+    properties that do not fit are moved, item by item, into appends of at most ``budget``
+    bytes each."""
+    row = _fit_evidence(row, budget // 2)
     if _size(row) <= budget:
         return row, []
     props = dict(row["props"])
@@ -268,7 +371,8 @@ def _batches(rows: list[dict[str, Any]], budget: int, limit: int = BATCH
 
 def push_statements(g: nx.MultiDiGraph, dialect: Dialect
                     ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The write statements of a push, with their parameters (``$push`` added by the caller)."""
+    """The write statements of a push, with their parameters (``$push`` added by the caller):
+    the nodes, label by label, then the relationships."""
     budget = dialect.max_message - 600  # room for the statement text itself
     for label, rows in node_rows(g).items():
         fitted = [_split_row(r, budget) for r in rows]
@@ -287,16 +391,59 @@ def push_statements(g: nx.MultiDiGraph, dialect: Dialect
                        {"s": r["s"], "t": r["t"], "items": items})
 
 
+def _failpoint(stage: str) -> None:
+    """Test hook: when $SHIENMAP_PUSH_PAUSE names this stage, say so on stderr and wait for a
+    line on stdin (or a signal)."""
+    if os.environ.get(FAILPOINT) == stage:
+        sys.stderr.write(f"shienmap: paused at push stage {stage}\n")
+        sys.stderr.flush()
+        sys.stdin.readline()
+
+
 class CypherStore:
-    """A shienmap graph in a Bolt server (Neo4j 5, Aura, or FalkorDB for tests)."""
+    """A shienmap graph in a Bolt server (Neo4j 5, Aura, or FalkorDB for tests).
+
+    ``database`` names a Neo4j database; one that does not exist, or any name on FalkorDB
+    (whose Bolt server has no databases), raises :class:`TargetError` here, before anything
+    is written. ``progress(stage)`` is told each stage of a push (see ``PUSH_STAGES``).
+    """
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None,
-                 dialect: Dialect | None = None) -> None:
+                 dialect: Dialect | None = None,
+                 progress: Callable[[str], None] | None = None) -> None:
         from neo4j import GraphDatabase
 
         self.driver = GraphDatabase.driver(uri, auth=(user, password))
         self.database = database
-        self.dialect = dialect or detect_dialect(self.driver, database)
+        self.progress = progress
+        try:
+            self.dialect = dialect or detect_dialect(self.driver, database)
+            self._check_target()
+        except BaseException:
+            self.driver.close()
+            raise
+
+    def _check_target(self) -> None:
+        from neo4j.exceptions import Neo4jError
+
+        if self.database is None:
+            try:
+                self.run("RETURN 1 AS ok")
+            except Neo4jError as exc:  # FalkorDB answers a wrong password this way
+                raise TargetError(f"the server refuses every query ({exc.message}); check "
+                                  "NEO4J_USER and NEO4J_PASSWORD") from exc
+            return
+        if self.dialect.name != "neo4j":
+            raise TargetError(
+                f"--database {self.database}: this server is FalkorDB, whose Bolt server has no "
+                "databases (every database name lands in one graph called 'db', so the name "
+                "would not keep graphs apart); leave out --database to use its default graph")
+        try:
+            self.run("RETURN 1 AS ok")
+        except Neo4jError as exc:
+            raise TargetError(f"--database {self.database}: the server refuses it "
+                              f"({exc.code}: {exc.message}); SHOW DATABASES lists the "
+                              "databases there") from exc
 
     def close(self) -> None:
         self.driver.close()
@@ -323,53 +470,127 @@ class CypherStore:
                     raise
                 # FalkorDB has no IF NOT EXISTS: an index that exists already is fine
 
+    # ------------------------------------------------------------ generations
+    def current_generation(self) -> str | None:
+        """The generation readers see (the pointer), or None when nothing was pushed."""
+        rows = self.run(CURRENT)
+        return rows[0]["push"] if rows else None
+
+    def generations(self) -> dict[str, int]:
+        """Every shienmap generation in the store, with its number of nodes."""
+        return {r["push"]: r["nodes"] for r in self.run(GENERATIONS)}
+
+    def cleanup(self) -> CleanupReport:
+        """Remove every generation but the current one (orphans of pushes that were killed
+        or lost their server). Without a pointer nothing is removed: which generation is
+        the graph cannot be known."""
+        current = self.current_generation()
+        if current is None:
+            return CleanupReport(None, {})
+        removed = {k: v for k, v in self.generations().items() if k != current}
+        if removed:
+            self.run(RETIRE, push=current)
+        return CleanupReport(current, removed)
+
+    def _stage(self, stage: str) -> None:
+        if self.progress is not None:
+            self.progress(stage)
+        _failpoint(stage)
+
+    # ------------------------------------------------------------ push
     def push(self, g: nx.MultiDiGraph) -> PushReport:
-        """Write the whole graph as a new generation and swap it in (see the module
-        docstring). Raises :class:`PushError`, leaving the previous graph as it was."""
-        from neo4j.exceptions import Neo4jError
+        """Write the whole graph as a new generation and switch readers to it (see the module
+        docstring). Raises :class:`PushError` (or :class:`PushInterrupted` on Ctrl-C/SIGTERM),
+        readers still on the previous graph."""
 
         push_id = uuid.uuid4().hex
         expected = (g.number_of_nodes(), g.number_of_edges())
-        self.create_schema(sorted({d["label"] for _, d in g.nodes(data=True)}))
-        statements = list(push_statements(g, self.dialect))
+        statements = list(push_statements(g, self.dialect))  # refuses values that cannot fit
+        removed = 0
+        state = {"switched": False}
         try:
+            self._stage("connected")
+            self.create_schema(sorted({d["label"] for _, d in g.nodes(data=True)}))
             if self.dialect.transactional:
                 with self.driver.session(database=self.database) as s:
-                    s.execute_write(self._write_all, statements, push_id, expected)
+                    s.execute_write(self._write_all, statements, push_id, expected, state)
             else:
-                self._write_all(None, statements, push_id, expected)
-        except Exception as exc:  # server errors, lost connections, values the driver refuses
-            if not self.dialect.transactional:
-                self._abort(push_id)
-            msg = exc.message if isinstance(exc, Neo4jError) else f"{type(exc).__name__}: {exc}"
-            raise PushError(f"push failed; the previous graph is unchanged: {msg}") from exc
-        return PushReport(self.dialect.name, *expected, len(statements) + 3, push_id)
+                removed = sum(self.cleanup().removed.values())
+                self._stage("cleaned")
+                self._write_all(None, statements, push_id, expected, state)
+        except BaseException as exc:  # server errors, lost connections, Ctrl-C, SIGTERM
+            raise self._failed(exc, push_id, state["switched"]) from exc
+        self._stage("done")
+        return PushReport(self.dialect.name, *expected, len(statements) + 4, push_id, removed)
+
+    def _failed(self, exc: BaseException, push_id: str, switched: bool) -> BaseException:
+        """The error to raise for a push that stopped: its partial generation removed (if
+        the server still answers), and a message saying what readers see."""
+        from neo4j.exceptions import Neo4jError
+
+        if switched:
+            seen = ("the new graph was already switched in and readers see it; older "
+                    "generations are left for the next push or `shienmap neo4j cleanup`")
+        elif self.dialect.transactional:
+            seen = "the transaction was rolled back; the previous graph is unchanged"
+        else:
+            gone = self._abort(push_id)
+            seen = ("the previous graph is unchanged and readers still see it" + (
+                    "; its partial generation was removed" if gone else
+                    "; its partial generation stays, invisible to readers, until the next "
+                    "push or `shienmap neo4j cleanup`"))
+        if isinstance(exc, KeyboardInterrupt):
+            return PushInterrupted(f"push interrupted; {seen}")
+        if isinstance(exc, PushError):
+            return PushError(f"push failed: {exc}; {seen}")
+        msg = exc.message if isinstance(exc, Neo4jError) else f"{type(exc).__name__}: {exc}"
+        return PushError(f"push failed: {msg}; {seen}")
 
     def _write_all(self, tx: Any, statements: list[tuple[str, dict[str, Any]]], push_id: str,
-                   expected: tuple[int, int]) -> None:
+                   expected: tuple[int, int], state: dict[str, bool]) -> None:
         def run(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
             if tx is not None:
-                return tx.run(query, params).data()
+                return tx.run(query, self.dialect.encode(params)).data()
             return self.run(query, **params)
 
-        for query, params in statements:
+        first_edge = next((i for i, (q, _) in enumerate(statements) if "]->" in q),
+                          len(statements))
+        for i, (query, params) in enumerate(statements):
+            if i == first_edge:
+                self._stage("nodes-written")
             run(query, {**params, "push": push_id})
+            if i == 0:
+                self._stage("nodes-started")
+            if i == first_edge:
+                self._stage("relationships-started")
+        self._stage("written")
         written = (run(COUNT_NODES, {"push": push_id})[0]["n"],
                    run(COUNT_RELATIONSHIPS, {"push": push_id})[0]["n"])
         if written != expected:
             raise PushError(f"wrote {written[0]} nodes and {written[1]} relationships, "
                             f"expected {expected[0]} and {expected[1]}")
-        run(SWAP, {"push": push_id})
+        self._stage("checked")
+        run(SWITCH, {"push": push_id, "nodes": expected[0], "relationships": expected[1],
+                     "pushed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+        state["switched"] = tx is None  # in a transaction nothing counts before the commit
+        self._stage("switched")
+        run(RETIRE, {"push": push_id})
 
-    def _abort(self, push_id: str) -> None:
-        # the server may be gone; the partial generation stays marked with its push id
-        with contextlib.suppress(Exception):
+    def _abort(self, push_id: str) -> bool:
+        """Delete a partial generation; False if the server could not be asked."""
+        try:
             self.run(ABORT, push=push_id)
+            return True
+        except Exception:  # the server may be gone: the next push or cleanup removes it
+            return False
 
     def counts(self) -> dict[str, int]:
-        """Numbers of shienmap nodes and relationships in the store."""
-        n = self.run("MATCH (n) WHERE n._push IS NOT NULL RETURN count(n) AS c")[0]["c"]
-        r = self.run("MATCH ()-[r]->() WHERE r._push IS NOT NULL RETURN count(r) AS c")[0]["c"]
+        """Numbers of nodes and relationships of the current generation (what readers see)."""
+        current = self.current_generation()
+        if current is None:
+            return {"nodes": 0, "relationships": 0}
+        n = self.run(COUNT_NODES, push=current)[0]["n"]
+        r = self.run(COUNT_RELATIONSHIPS, push=current)[0]["n"]
         return {"nodes": n, "relationships": r}
 
 
@@ -398,18 +619,26 @@ def cypher_literal(value: Any) -> str:
 
 
 def export_statements(g: nx.MultiDiGraph, batch: int = 200) -> list[str]:
-    """The statements of a script that loads the graph into Neo4j (constraints first)."""
+    """The statements of a script that loads the graph into Neo4j: constraints, the nodes and
+    relationships as a generation named after the graph's content (``export-…``: running the
+    same script again rewrites the same values), then the pointer switched to it and older
+    generations deleted, last — so readers see the earlier graph until the script is done."""
     labels = sorted({d["label"] for _, d in g.nodes(data=True)})
     out = NEO4J.schema_statements(labels)  # the push's constraints: a later push swaps it
-    gen = cypher_literal(EXPORT_GENERATION)
+    body: list[tuple[str, str]] = []  # (statement with $push, rows literal)
     for label, rows in node_rows(g).items():
         for i in range(0, len(rows), batch):
-            out.append(node_statement(label).replace("$rows", cypher_literal(rows[i:i + batch]))
-                       .replace("$push", gen))
+            body.append((node_statement(label), cypher_literal(rows[i:i + batch])))
     for (rtype, start, end), rows in edge_rows(g).items():
         for i in range(0, len(rows), batch):
-            out.append(edge_statement(rtype, start, end)
-                       .replace("$rows", cypher_literal(rows[i:i + batch])).replace("$push", gen))
+            body.append((edge_statement(rtype, start, end), cypher_literal(rows[i:i + batch])))
+    digest = hashlib.sha256("\n".join(r for _, r in body).encode("utf-8")).hexdigest()[:16]
+    gen = cypher_literal(f"{EXPORT_GENERATION}-{digest}")
+    out += [q.replace("$rows", rows).replace("$push", gen) for q, rows in body]
+    out.append(f"MERGE (c:{META} {{id: 'current'}}) SET c.push = {gen}, "
+               f"c.nodes = {g.number_of_nodes()}, c.relationships = {g.number_of_edges()}, "
+               "c.pushed_at = null")
+    out.append(RETIRE.replace("$push", gen))
     return out
 
 
@@ -419,8 +648,10 @@ def export_cypher(g: nx.MultiDiGraph, path: Path | str) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     header = ("// shienmap graph export: run with `cypher-shell -f FILE` or paste into Neo4j "
               "Browser.\n// Labels and relationship types are Japanese, always backtick-quoted."
-              "\n// Re-running it updates the same nodes and relationships (MERGE by id and "
-              "generation 'export';\n// a later `shienmap neo4j push` replaces them).\n")
+              "\n// It writes the graph as a generation named after its content, then points "
+              "the\n// current-generation pointer (:`_shienmap` {id: 'current'}) at it and "
+              "deletes older\n// generations: readers (queries/cypher/*.cypher) see the "
+              "earlier graph until the end.\n// A later `shienmap neo4j push` replaces it.\n")
     p.write_text(header + "".join(s + ";\n" for s in export_statements(g)), encoding="utf-8")
     return p
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
 import unicodedata
+from pathlib import Path
 
 # Node labels (contract).
 INSTITUTION = "機関"
@@ -34,14 +36,41 @@ STRUCTURAL_RELATIONS = (LOCATED_IN, PART_OF, IS_KIND, BROADER, HANDLES, TAKES_PA
 CATEGORIES = ("金融機関", "公的支援機関", "商工団体", "士業・専門家", "行政機関", "その他")
 REGION_LEVELS = ("全国", "地方", "都道府県", "市区町村")
 
-# Variant forms that NFKC leaves alone but that name the same thing (旧字体 and friends).
-_VARIANTS = str.maketrans({"縣": "県", "嶋": "島", "ヶ": "ケ", "ヵ": "カ", "＆": "&"})
+VARIANTS_FILE = Path(__file__).with_name("data") / "variants.toml"
+
+
+def load_variants(path: Path = VARIANTS_FILE) -> dict[str, str]:
+    """The reviewed 異体字 table (``data/variants.toml``): written character -> folded one.
+
+    Raises ``ValueError`` naming the file for an entry that is not one character to one
+    character (the table must never move a text offset)."""
+    with path.open("rb") as f:
+        entries = tomllib.load(f).get("variant", [])
+    table: dict[str, str] = {}
+    for e in entries:
+        written, folded = e.get("written", ""), e.get("folded", "")
+        if len(written) != 1 or len(folded) != 1 or not e.get("source"):
+            raise ValueError(f"{path}: variant {e!r} needs one written character, one folded "
+                             "character and a source")
+        table[written] = folded
+    return table
+
+
+# Variant forms that NFKC leaves alone but that name the same thing (旧字体, 異体字).
+VARIANTS = load_variants()
+VARIANT_TABLE = str.maketrans(VARIANTS)  # text.translate(VARIANT_TABLE) keeps every offset
 
 
 def fold(text: str) -> str:
-    """Return the matching key of a name: NFKC, variant kanji folded, no spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_VARIANTS)
-    return "".join(text.split())
+    """Return the matching key of a name: NFKC, 異体字 folded by ``data/variants.toml``
+    (髙 -> 高, 﨑 -> 崎, 濱/濵 -> 浜), no spaces.
+
+    >>> fold("髙崎 信用金庫") == fold("高崎信用金庫")
+    True
+    """
+    text = unicodedata.normalize("NFKC", text).translate(VARIANT_TABLE)
+    # NFKC again: dropping a space may bring a combining mark next to a letter (R ̧ -> Ŗ)
+    return unicodedata.normalize("NFKC", "".join(text.split()))
 
 
 def node_id(label: str, name: str) -> str:

@@ -1,7 +1,12 @@
 """Persisting the graph as NetworkX node-link JSON (the contract of DESIGN.md).
 
 Serialisation is deterministic: nodes sorted by id, edges by (source, target, type), keys
-sorted, so the same input gives a byte-identical file.
+sorted, so the same input gives a byte-identical file. The file is written to a temporary
+file beside it, streamed, and renamed over the old one: a failed or killed write leaves the
+previous file intact. Reading checks the shape before anything uses it: a file that is not
+a shienmap graph (a list, another program's JSON, NetworkX's ``links`` format, a format
+version from a newer shienmap, an edge to a missing node) is one clear
+:class:`GraphFileError` naming the file and what was expected.
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
+FORMAT = 1  # graph["shienmap_format"]: raised when the file's shape changes incompatibly
+_EXPECTED = ('expected NetworkX node-link JSON written by `shienmap build`: an object with '
+             '"directed", "multigraph", "graph", "nodes" and "edges"')
 
 
 class GraphFileError(Exception):
@@ -26,14 +35,14 @@ def to_node_link(g: nx.MultiDiGraph) -> dict[str, Any]:
     for u, v, k, d in g.edges(keys=True, data=True):
         edges.append({"source": u, "target": v, "key": k, **d})
     edges.sort(key=lambda e: (e["source"], e["target"], e["type"]))
-    return {"directed": True, "multigraph": True, "graph": dict(sorted(g.graph.items())),
-            "nodes": nodes, "edges": edges}
+    graph = dict(sorted({**g.graph, "shienmap_format": FORMAT}.items()))
+    return {"directed": True, "multigraph": True, "graph": graph, "nodes": nodes, "edges": edges}
 
 
 def from_node_link(data: dict[str, Any]) -> nx.MultiDiGraph:
     """Rebuild the ``MultiDiGraph`` from :func:`to_node_link` output."""
     g = nx.MultiDiGraph()
-    g.graph.update(data.get("graph", {}))
+    g.graph.update({k: v for k, v in data.get("graph", {}).items() if k != "shienmap_format"})
     for n in data["nodes"]:
         attrs = {k: v for k, v in n.items() if k != "id"}
         g.add_node(n["id"], **attrs)
@@ -47,11 +56,12 @@ def write_graph(g: nx.MultiDiGraph, path: Path | str) -> Path:
     """Write the graph atomically (a failed write leaves any previous file intact)."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(to_node_link(g), ensure_ascii=False, indent=1, sort_keys=True)
+    data = to_node_link(g)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+            json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)  # streamed
+            f.write("\n")
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a graph file is for sharing
@@ -65,10 +75,53 @@ def write_graph(g: nx.MultiDiGraph, path: Path | str) -> Path:
 def read_graph(path: Path | str) -> nx.MultiDiGraph:
     """Read a graph written by :func:`write_graph`; raise :class:`GraphFileError` if unusable."""
     p = Path(path)
+    if p.is_dir():
+        raise GraphFileError(f"{p}: a folder, not a graph file; give the graph.json written by "
+                             "`shienmap build`")
     if not p.is_file():
         raise GraphFileError(f"{p}: no graph file; run `shienmap build DOCS... --out {p}` first")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-        return from_node_link(data)
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
-        raise GraphFileError(f"{p}: not a shienmap graph file ({exc})") from exc
+        with p.open(encoding="utf-8") as f:
+            data = json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise GraphFileError(f"{p}: not a shienmap graph file (not JSON: {exc}); "
+                             f"{_EXPECTED}") from exc
+    except OSError as exc:
+        raise GraphFileError(f"{p}: cannot read the graph file ({exc.strerror or exc})") from exc
+    check_node_link(data, p)
+    return from_node_link(data)
+
+
+def check_node_link(data: Any, p: Path | str) -> None:
+    """Raise :class:`GraphFileError` unless ``data`` has the shape :func:`to_node_link` writes."""
+    def bad(what: str) -> GraphFileError:
+        return GraphFileError(f"{p}: not a shienmap graph file ({what}); {_EXPECTED}")
+
+    if not isinstance(data, dict):
+        raise bad(f"the JSON is a {type(data).__name__}")
+    if "links" in data and "edges" not in data:
+        raise bad('it has "links", the key of another NetworkX version\'s node-link format; '
+                  "rebuild it with `shienmap build`")
+    missing = [k for k in ("nodes", "edges") if not isinstance(data.get(k), list)]
+    if missing:
+        raise bad(f"no list of {' or '.join(missing)}")
+    graph = data.get("graph", {})
+    if not isinstance(graph, dict):
+        raise bad('"graph" is not an object')
+    version = graph.get("shienmap_format", FORMAT)
+    if not isinstance(version, int) or version > FORMAT:
+        raise GraphFileError(f"{p}: written by a newer shienmap (graph format {version!r}); this "
+                             f"one reads format {FORMAT}: upgrade shienmap or rebuild the graph")
+    ids: set[Any] = set()
+    for i, n in enumerate(data["nodes"]):
+        if not isinstance(n, dict) or not isinstance(n.get("id"), str) or not isinstance(
+                n.get("label"), str):
+            raise bad(f'node {i} has no string "id" and "label"')
+        ids.add(n["id"])
+    for i, e in enumerate(data["edges"]):
+        if not isinstance(e, dict) or not all(isinstance(e.get(k), str)
+                                              for k in ("source", "target", "type")):
+            raise bad(f'edge {i} has no string "source", "target" and "type"')
+        for end in (e["source"], e["target"]):
+            if end not in ids:
+                raise bad(f"edge {i} ({e['type']}) points at {end!r}, which is not a node")

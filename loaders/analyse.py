@@ -11,6 +11,7 @@ The dictionary loads in about 0.1 s and a sentence takes tens of microseconds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -81,6 +82,7 @@ def analyse(text: str) -> tuple[Token, ...]:
     """The morphemes of ``text`` with their offsets (cached per distinct sentence)."""
     tok = _tokenizer()
     out: list[Token] = []
+    text = _encodable(text)
     for base in range(0, len(text), _MAX_CHUNK):
         chunk = text[base:base + _MAX_CHUNK]
         for m in tok.tokenize(chunk):
@@ -108,4 +110,12 @@ def lemmas(text: str) -> tuple[tuple[str, str], ...]:
     """(normalised dictionary form, part of speech) of each word of a short text, for
     matching a person's words to data (たたみたい and 畳みたい -> 畳む)."""
     return tuple((m.normalized_form(), m.part_of_speech()[0])
-                 for m in _lemma_tokenizer().tokenize(text[:_MAX_CHUNK]))
+                 for m in _lemma_tokenizer().tokenize(_encodable(text[:_MAX_CHUNK])))
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    """Lone surrogates (from broken input) become U+FFFD, one for one, so offsets hold."""
+    return _SURROGATES.sub("\ufffd", text)

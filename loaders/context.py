@@ -49,6 +49,7 @@ _NUMERALS = {"両": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 _APPOSITIVE = re.compile(r"^(?:など|等|ら)?の?[^、。はがをにでと]{0,4}$")
 _COUNTERS = set("0123456789一二三四五六七八九十両各全他本当同我")
 _AUTHOR_LINES = 12
+_HISTORY = 200  # parties remembered for anaphora
 _GROUP_REACH = 3  # a plural reference points at most this many sentences back
 _INTERVIEW = re.compile(r"に聞く|に聞いた|インタビュー|に訊く")
 # a prefecture's or city's department after its name (鹿児島県商工労働水産部へ)
@@ -212,6 +213,8 @@ class DocumentContext:
         self.section.history += parties
         self.line_parties += parties
         self.named += [m for m in parties if m.label == INSTITUTION]
+        # the nearest antecedents are all anaphora reach: bounded, so cost stays linear
+        del self.section.history[:-_HISTORY], self.named[:-_HISTORY], self.line_parties[:-_HISTORY]
         self._note_group(text, parties)
         if self.line_agent is None:
             agents = [m for m, r in zip(parties, roles(text, parties), strict=True)

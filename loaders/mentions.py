@@ -31,11 +31,11 @@ from itertools import pairwise
 
 from shienmap.graph.ontology import KnownInstitution, Ontology
 from shienmap.graph.schema import INSTITUTION, KIND, PROGRAMME, REGION, TOPIC, fold
+from shienmap.graph.schema import VARIANT_TABLE as _VARIANTS  # 髙崎 = 高崎, offsets kept
 
 from .analyse import Token, analyse
 
 ANAPHOR = "anaphor"
-_VARIANTS = str.maketrans({"縣": "県", "嶋": "島"})
 _SEPARATORS = set("、。,.・()「」『』【】[]〈〉《》 　\t:") | {"と", "や"}
 _VISIT_AFTER = ("訪問", "し", "する", "して", "した", "させ", "を依頼", "いた", "いただ")
 _ANAPHOR_PARTICLES = (*tuple("はがのともにをへでや"), "から")
@@ -271,7 +271,9 @@ class MentionFinder:
             return Mention(span_start, head_end, surface, INSTITUTION, surface, kind, via="short")
         if head != full_head and alias is None:
             alias = surface
-        full = prefix + full_head
+        full = prefix.translate(_VARIANTS) + full_head  # 髙崎 -> 高崎: one body, written form kept
+        if full != surface and alias is None:
+            alias = surface
         known = self.onto.institution(full) or self.onto.institution(surface)
         for i in range(1, len(prefix)):  # 新生北洋銀, 地元北洋銀行: a word before a known name
             if known is None and prefix[:i] in self.lang.not_names:

@@ -11,6 +11,12 @@ Repairs, in order:
 3. Page furniture: page numbers alone on a line, rule lines.
 4. Vertical text laid out one character per line is joined into one line.
 5. Sentences broken across lines (with at most one blank line between) are joined.
+6. A line longer than ``MAX_LINE`` characters (a paragraph without line breaks, a text
+   saved as one line) is broken after a sentence end, so that no later stage ever sees an
+   unbounded line.
+
+Every step is linear in the length of the text, whatever its shape (one 10 MB line, a
+1 MiB paragraph without 。, a million short lines).
 """
 
 from __future__ import annotations
@@ -40,34 +46,36 @@ _JOIN_MIN_LENGTH = 20
 _CONTINUATION = tuple("のをにはがへやとで、。)」』")
 
 
+MAX_LINE = 10_000  # characters; longer lines are broken after a sentence end
+
+# private-use glyphs and bullets -> ・, invisible characters dropped, tabs -> space
+_CHAR_TABLE: dict[int, str | None] = {
+    **dict.fromkeys(range(0xE000, 0xF900), "・"), **dict.fromkeys(map(ord, _BULLETS), "・"),
+    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad")),
+    ord("\t"): " ", ord("\u3000"): " ",
+}
+
+
 def normalise_chars(raw: str) -> str:
     """Character-level normalisation only (NFKC, radicals, bullets), keeping the lines."""
-    text = unicodedata.normalize("NFKC", raw).translate(_RADICALS)
-    return "".join(_clean_char(ch) for ch in text)
+    return unicodedata.normalize("NFKC", raw).translate(_RADICALS).translate(_CHAR_TABLE)
 
 
 def normalise_text(raw: str) -> str:
     """Return the normalised text of a document's raw text (see module docstring)."""
     text = unicodedata.normalize("NFKC", raw).translate(_RADICALS)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
-    text = "".join(_clean_char(ch) for ch in text)
+    text = text.translate(_CHAR_TABLE)
     lines = [_collapse_letter_spacing(line.rstrip()) for line in text.split("\n")]
+    del text
     lines = ["" if _PAGE_FURNITURE.match(line) else line for line in lines]
     lines = _join_vertical(lines)
     lines = _join_wrapped(lines)
+    lines = _break_long_lines(lines)
     out = "\n".join(lines)
+    del lines
     out = re.sub(r"\n{3,}", "\n\n", out)
     return out.strip("\n") + "\n"
-
-
-def _clean_char(ch: str) -> str:
-    if "\ue000" <= ch <= "\uf8ff" or ch in _BULLETS:
-        return "・"
-    if ch in "\u200b\u200c\u200d\ufeff\u00ad":
-        return ""
-    if ch == "\t" or ch == "\u3000":
-        return " "
-    return ch
 
 
 def _collapse_letter_spacing(line: str) -> str:
@@ -98,13 +106,42 @@ def _join_vertical(lines: list[str]) -> list[str]:
     return out
 
 
+class _Joined:
+    """A line being joined with its continuations, with what :func:`_joinable` asks of it
+    kept up to date, so that joining n lines costs O(n) and not O(n²)."""
+
+    _TAIL = 512  # characters of the end kept for the end-of-line tests
+
+    def __init__(self, line: str) -> None:
+        self.parts = [line]
+        s = line.strip()
+        self.length = len(s)  # of the stripped text
+        self.tail = s[-self._TAIL:]
+        self.has_period = "。" in s
+        self.words = len(s.split())
+
+    def add(self, nxt: str) -> None:
+        n = nxt.strip()
+        if len(self.parts) == 1:
+            self.parts[0] = self.parts[0].rstrip()
+        self.parts.append(n)
+        # the last word of the line and the first of the continuation run together
+        self.words = min(self.words + len(n.split()) - (1 if self.length and n else 0), 99)
+        self.length += len(n)
+        self.tail = (self.tail + n)[-self._TAIL:]
+        self.has_period = self.has_period or "。" in n
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
 def _table_like(line: str) -> bool:
     return "。" not in line and len(line.split()) >= 4
 
 
-def _joinable(prev: str, nxt: str) -> bool:
-    p, n = prev.strip(), nxt.strip()
-    if len(p) < _JOIN_MIN_LENGTH or not n:
+def _joinable(prev: _Joined, nxt: str) -> bool:
+    p, n = prev.tail, nxt.strip()
+    if prev.length < _JOIN_MIN_LENGTH or not n:
         return False
     if p[-1] in _SENTENCE_END or (p.endswith((":", ":", "」", "』")) and p[-2:-1] in _SENTENCE_END):
         return False
@@ -114,7 +151,7 @@ def _joinable(prev: str, nxt: str) -> bool:
         return False
     if len(n) < 12 and n[-1] not in _SENTENCE_END:
         return False  # a short label under a long line: diagram text, not a continuation
-    if _table_like(p) or _table_like(n):
+    if (not prev.has_period and prev.words >= 4) or _table_like(n):
         return False
     return not _URL_OR_ASCII_END.search(p) or n[0].isascii()
 
@@ -130,7 +167,7 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        cur = lines[i]
+        cur = _Joined(lines[i])
         i += 1
         while True:
             k = i
@@ -138,10 +175,48 @@ def _join_wrapped(lines: list[str]) -> list[str]:
                 k += 1  # one blank line between the halves is allowed
                 if k < len(lines) and _new_paragraph(lines[k]):
                     break
-            if k < len(lines) and cur.strip() and _joinable(cur, lines[k]):
-                cur = cur.rstrip() + lines[k].strip()
+            if k < len(lines) and cur.length and _joinable(cur, lines[k]):
+                cur.add(lines[k])
                 i = k + 1
             else:
                 break
-        out.append(cur)
+        out.append(cur.text())
+    return out
+
+
+_BREAK_AFTER = re.compile(r"[。！？!?]+[」』)]*")
+_SOFT_BREAK = re.compile(r"[、,，;；」』)]+|\s+")
+
+
+def break_point(text: str, start: int, limit: int, hard: re.Pattern[str] | None = None) -> int:
+    """Where to cut ``text[start:]`` so that the piece has at most ``limit`` characters: after
+    the last sentence end in its second half (``hard``), else after the last 、 or space there,
+    else at ``limit``. Linear in ``limit``."""
+    end = start + limit
+    if end >= len(text):
+        return len(text)
+    window_start = start + limit // 2
+    for pattern in (hard, _SOFT_BREAK):
+        if pattern is None:
+            continue
+        last = -1
+        for m in pattern.finditer(text, window_start, end):
+            last = m.end()
+        if last > window_start:
+            return last
+    return end
+
+
+def _break_long_lines(lines: list[str]) -> list[str]:
+    """Lines of at most ``MAX_LINE`` characters, broken after sentence ends where possible."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= MAX_LINE:
+            out.append(line)
+            continue
+        pos = 0
+        while pos < len(line):
+            cut = break_point(line, pos, MAX_LINE, _BREAK_AFTER)
+            out.append(line[pos:cut])
+            pos = cut
     return out

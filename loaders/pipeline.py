@@ -11,7 +11,7 @@ prefecture) is built, then sentences are resolved and related in order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -77,15 +77,43 @@ class Extraction:
     sentences: int = 0
 
 
+WINDOW = 5000  # sentences resolved together: any ordinary document, a bounded part of a huge one
+
+
 def extract_text(doc: str, text: str, onto: Ontology | None = None,
                  publisher: str | None = None) -> Extraction:
     """Run segment -> recognise -> resolve -> relate on a normalised text; ``publisher`` (from
     the document's metadata) is who ``当協会`` and the like refer to."""
+    out = Extraction(doc, text)
+    for part in extract_windows(doc, text, onto, publisher):
+        out.sentences += part.sentences
+        out.mentions += part.mentions
+        out.facts += part.facts
+        out.memberships += part.memberships
+        out.tables += part.tables
+    return out
+
+
+def extract_windows(doc: str, text: str, onto: Ontology | None = None,
+                    publisher: str | None = None) -> Iterator[Extraction]:
+    """What a document states, a window of sentences at a time (one window for any ordinary
+    document), so that memory is bounded by the window, not by the document."""
     onto = onto or default_ontology()
+    window: list[Segment] = []
+    for seg in segment(text):
+        window.append(seg)
+        if len(window) >= WINDOW:
+            yield _extract_window(doc, text, window, onto, publisher)
+            window = []
+    if window:
+        yield _extract_window(doc, text, window, onto, publisher)
+
+
+def _extract_window(doc: str, text: str, segments: list[Segment], onto: Ontology,
+                    publisher: str | None) -> Extraction:
     finder = finder_for(onto)
     relater = RelationExtractor(onto)
     out = Extraction(doc, text)
-    segments = list(segment(text))
     out.sentences = len(segments)
     recognised = [finder.find(seg.text) for seg in segments]
     index = DocumentIndex.build(onto, finder, [s.text for s in segments], recognised, publisher)
@@ -250,13 +278,18 @@ class BuildReport:
 
 
 def load_raw(b: GraphBuilder, raw: RawDocument) -> DocumentSummary:
-    """Normalise, extract and merge one read document."""
+    """Normalise, extract and merge one read document, a window at a time."""
+    summary = DocumentSummary(raw.name, str(raw.path), raw.format, raw.encoding, 0, 0, 0,
+                              **raw.meta.as_dict())
     text = normalise_text(raw.text)
-    ext = extract_text(raw.name, text, b.onto, raw.meta.publisher)
-    add_extraction(b, ext)
-    return DocumentSummary(raw.name, str(raw.path), raw.format, raw.encoding, len(text),
-                           ext.sentences, len(ext.facts) + sum(len(t.cells) for t in ext.tables),
-                           **raw.meta.as_dict())
+    publisher = raw.meta.publisher
+    del raw  # the raw text is not needed beside the normalised one
+    summary.characters = len(text)
+    for part in extract_windows(summary.name, text, b.onto, publisher):
+        add_extraction(b, part)
+        summary.sentences += part.sentences
+        summary.relations += len(part.facts) + sum(len(t.cells) for t in part.tables)
+    return summary
 
 
 def build_graph(inputs: Iterable[str | Path], onto: Ontology | None = None,
@@ -286,7 +319,8 @@ def build_graph(inputs: Iterable[str | Path], onto: Ontology | None = None,
                                            "names documents by file name"))
             continue
         names[raw.name] = str(p)
-        report.documents.append(load_raw(builder, raw))
+        pending, raw = [raw], None  # only load_raw holds the raw text, freed once normalised
+        report.documents.append(load_raw(builder, pending.pop()))
     builder.g.graph["documents"] = [
         {"name": d.name, "title": d.title, "publisher": d.publisher, "date": d.date,
          "source": d.source} for d in sorted(report.documents, key=lambda d: d.name)]

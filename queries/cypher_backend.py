@@ -7,19 +7,24 @@ a small NetworkX graph on which the same scoring as the NetworkX backend runs, s
 backends rank alike by construction. Betweenness and PageRank come from NetworkX on those
 rows; ``hubs_gds.cypher`` computes them inside Neo4j when the Graph Data Science library is
 installed, and ``hubs_degree.cypher`` ranks by degree in plain Cypher.
+
+Every query reads the current generation through the pointer a push switches last; an answer
+is made of several queries, so the backend reads the pointer before and after them and
+starts again if a push switched it in between (an answer never mixes two generations).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
-from shienmap.graph.cypher import EVIDENCE_KEYS, CypherStore
+from shienmap.graph.cypher import EVIDENCE_KEYS, CypherStore, StoreError
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import (
     BROADER,
@@ -34,11 +39,14 @@ from shienmap.graph.schema import (
     node_id,
 )
 
-from .case import Case, CaseError, _closest, case_from_words
+from .case import Case, CaseError, case_from_words, holder_node
 from .hubs import DEFAULT_RELATIONS, HubRow, hubs
 from .routing import RouteResult, route
+from .words import holder_candidates, holder_suggestions
 
 QUERY_DIR = Path(__file__).with_name("cypher")
+_T = TypeVar("_T")
+_READ_TRIES = 5
 _CONTEXT_TYPES = (IS_KIND, BROADER, HANDLES)
 
 
@@ -90,32 +98,51 @@ class CypherBackend:
             rows += self.store.run(text, **{**params, key: chunk})
         return rows
 
+    def _pinned(self, read: Callable[[], _T]) -> _T:
+        """Run ``read`` (several queries) so that all of it sees one generation: again if a
+        push switched the pointer meanwhile. Raises :class:`StoreError` when nothing was
+        pushed, or when pushes keep switching it."""
+        for _ in range(_READ_TRIES):
+            before = self.store.current_generation()
+            if before is None:
+                raise StoreError("the server holds no shienmap graph (no current generation): "
+                                 "run `shienmap neo4j push` first")
+            result = read()
+            if self.store.current_generation() == before:
+                return result
+        raise StoreError(f"the graph changed {_READ_TRIES} times while it was being read "
+                         "(pushes running); try again")
+
     # ------------------------------------------------------------ cases
     def make_case(self, region: str, topics: list[str], holder: str | None = None) -> Case:
         """Build a case, finding the holder in the store (raises :class:`CaseError`)."""
-        return case_from_words(region, topics, self._holder, holder, self.onto)
+        return self._pinned(lambda: case_from_words(region, topics, self._holder, holder,
+                                                    self.onto))
 
     def _holder(self, word: str, region: str) -> str:
-        found = self.q("route_holder", name=word)
-        known = self.onto.institution(word)
-        if not found and known is not None:
-            found = self.q("route_holder", name=known.name)
-        named = [r["id"] for r in found if INSTITUTION in r["labels"]]
+        """The holder as :func:`shienmap.queries.case.resolve_holder` finds it, asking the
+        store whether each candidate node exists."""
+        named = [r["id"] for r in self.q("route_holder", name=word)
+                 if INSTITUTION in r["labels"]]
         if named:
             return named[0]
-        kind = self.onto.kind(word)
-        if kind is not None:
-            inst = self.onto.instance_name(kind.name, region)
-            if inst and self.q("route_holder", name=inst):
-                return node_id(INSTITUTION, inst)
-            return node_id(KIND, kind.name)
-        names = [r["props"]["name"] for r in self.q("relation_nodes")]
-        raise CaseError(f"unknown holder {word!r} (an institution in the graph or a kind); "
-                        f"closest: {_closest(word, names)}")
+
+        def exists(nid: str) -> bool:
+            return any(r["id"] == nid for r in self.q("route_holder", name=nid.split(":", 1)[1]))
+
+        found = holder_node(holder_candidates(word, self.onto), region, self.onto, exists)
+        if found is not None:
+            return found
+        near = holder_suggestions(word, self.onto, [])
+        raise CaseError(f"unknown holder {word!r} (an institution or a kind of institution); "
+                        f"closest: {'、'.join(near) if near else '(none)'}")
 
     # ------------------------------------------------------------ routing
     def route(self, case: Case, *, limit: int = 10) -> RouteResult:
         """Same answers as :func:`shienmap.queries.routing.route` on the NetworkX graph."""
+        return self._pinned(lambda: self._route(case, limit))
+
+    def _route(self, case: Case, limit: int) -> RouteResult:
         g = nx.MultiDiGraph()
         g.add_node(node_id(REGION, case.region), label=REGION, name=case.region)
         if case.holder is None:
@@ -134,8 +161,27 @@ class CypherBackend:
                 for (u, v), props in zip(itertools.pairwise(path), r["referrals"], strict=True):
                     self._add_referral(g, u, v, props)
                 ids |= set(path)
+        ids |= self._add_mandates(g, case)
         self._add_context(g, ids, case)
+        handlers = {n for n, d in g.nodes(data=True) if d.get("label") in (INSTITUTION, KIND)}
+        for r in self.q("referrals_around", ids=sorted(handlers)):  # what usually comes next
+            if r["source"] in g and r["target"] in g:
+                self._add_referral(g, r["source"], r["target"], r["props"])
         return route(g, case, limit=limit, onto=self.onto)
+
+    def _add_mandates(self, g: nx.MultiDiGraph, case: Case) -> set[str]:
+        """The 対応 edges of the case's topics (and their broader topics), and each kind's
+        bodies in the case's region: what the mandate answers are made of."""
+        topics = set(case.topics)
+        topics |= {b for t in case.topics if (b := self.onto.topics[t].broader)}
+        ids: set[str] = set()
+        for r in self.q("route_mandates", topics=sorted(node_id(TOPIC, t) for t in topics),
+                        region=node_id(REGION, case.region)):
+            g.add_node(r["topic"], label=TOPIC, name=r["topic_name"])
+            g.add_edge(r["handler"], r["topic"], key=HANDLES, type=HANDLES,
+                       **{k: r[k] for k in ("role", "rank", "reference") if r[k] is not None})
+            ids |= {r["handler"], *r["bodies"]}
+        return ids
 
     def _add_referral(self, g: nx.MultiDiGraph, u: str, v: str, props: dict[str, Any]) -> None:
         if not g.has_edge(u, v, key=REFERRAL):
@@ -172,6 +218,12 @@ class CypherBackend:
              level: str = INSTITUTION, top: int | None = None, k: int | None = None,
              seed: int = 0) -> list[HubRow]:
         """Same ranking as :func:`shienmap.queries.hubs.hubs` on the NetworkX graph."""
+        g = self._pinned(lambda: self._relations(relations))
+        return hubs(g, region=region, relations=relations, level=level, top=top, k=k,
+                    seed=seed, onto=self.onto)
+
+    def _relations(self, relations: tuple[str, ...]) -> nx.MultiDiGraph:
+        """The institutions and kinds, and the relations of those types between them."""
         g = nx.MultiDiGraph()
         for r in self.q("relation_nodes"):
             g.add_node(r["id"], label=_label(r["labels"]), **_unflatten(r["props"]))
@@ -180,8 +232,7 @@ class CypherBackend:
             if r["regions"]:
                 attrs["regions"] = r["regions"]
             g.add_edge(r["source"], r["target"], key=r["type"], **attrs)
-        return hubs(g, region=region, relations=relations, level=level, top=top, k=k,
-                    seed=seed, onto=self.onto)
+        return g
 
 
 def _label(labels: list[str]) -> str:

@@ -76,6 +76,7 @@ MIN_SCORE = 0.05
 RELATIVE_FLOOR = 0.05
 _FIRST_CONTACT_BONUS = 2.0
 _DOCUMENTED_BONUS = 0.5
+_VIA_BROADER = "（相談を受けた機関の上位の種別・他地域の同種機関の例）"
 SPECIALIST = 4.0
 HANDLER = 2.0
 BROADER_TOPIC = 0.8
@@ -211,8 +212,12 @@ def route(g: nx.MultiDiGraph, case: Case, *, limit: int = 10, max_hops: int = MA
     ...     "よろず支援拠点は、知的財産の相談を知財総合支援窓口にとりつぐ。", encoding="utf-8")
     >>> g, _ = build_graph([d])
     >>> res = route(g, make_case(g, "群馬県", ["特許"], "よろず支援拠点"))
-    >>> res.answers[0].name
-    '知財総合支援窓口'
+    >>> top = res.answers[0]
+    >>> top.name, top.basis
+    ('群馬県知財総合支援窓口', 'referral')
+    >>> res = route(g, make_case(g, "群馬県", ["店をたたみたい"], "信用金庫"))
+    >>> res.case.topics, res.answers[0].name, res.answers[0].basis
+    (('再チャレンジ',), '群馬県中小企業活性化協議会', 'mandate')
     """
     onto = onto or default_ontology()
     view = _Graph(g, onto)
@@ -228,10 +233,8 @@ def route(g: nx.MultiDiGraph, case: Case, *, limit: int = 10, max_hops: int = MA
 
 def _ranked(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
     """Documented referrals (or first contacts) and mandates, merged, explained, ranked."""
-    if case.holder is None:
-        answers = _entry_points(view, case)
-    else:
-        answers = _referrals(view, case, max_hops)
+    answers = (_entry_points(view, case) if case.holder is None
+               else _referrals(view, case, max_hops))
     merged = _merge(case, answers, _mandates(view, case))
     merged.sort(key=lambda a: (-a.score, a.id))
     if merged:  # far weaker answers are noise, not advice
@@ -535,7 +538,7 @@ def explain(view: _Graph, case: Case, a: RouteAnswer) -> str:
         places = sorted({p for p in (view.flow_prefecture(ev["source"], ev["target"], {})
                                      for ev in a.evidence if ev.get("source")) if p})
         where = f"{places[0]}の事例として" if places else "一般的な流れとして"
-        via = "" if a.basis == "referral" else "（相談を受けた機関の上位の種別・他地域の同種機関の例）"
+        via = "" if a.basis == "referral" else _VIA_BROADER
         return f"{src}から{a.name}へ案件をつなぐことが、{where}文書に記録されている{via}。"
     if a.basis == "entry":
         return f"{a.name}は{topics}の相談を最初に受け付ける窓口として文書に記録されている。"

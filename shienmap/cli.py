@@ -1,15 +1,27 @@
 """The ``shienmap`` command line: a thin layer that parses arguments, calls the library and
-prints tables (or JSON with ``--json``). Errors go to stderr with a non-zero exit status."""
+prints tables (or JSON with ``--json``). Errors go to stderr with a non-zero exit status.
+
+At the edge: every numeric option has a range (argparse prints which, naming the option);
+errors are one line naming the file or argument, never a traceback; output into a closed
+pipe (``| head``) ends quietly; bytes of file names that are not UTF-8 are printed as
+``\\xNN``; a password — in ``--uri bolt://user:password@host`` or in ``$NEO4J_PASSWORD`` —
+is replaced by ``***`` in every message, log line and JSON output.
+"""
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import logging
 import os
+import re
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from shienmap.graph.ontology import OntologyError
 from shienmap.graph.store import GraphFileError, write_graph
@@ -19,6 +31,72 @@ DEFAULT_GRAPH = Path("out/graph.json")
 
 class UserError(Exception):
     """An error the user can fix (bad argument, missing file); printed without a traceback."""
+
+
+# ---------------------------------------------------------------- edge: numbers, secrets
+
+
+def int_range(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, else a message saying so."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {low} to {high}, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"must be from {low} to {high}, not {value}")
+        return value
+
+    parse.__name__ = f"whole number from {low} to {high}"
+    return parse
+
+
+_SECRETS: set[str] = set()
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^/@\s:]*):[^/@\s]*@")
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def redact(text: str) -> str:
+    """``text`` with passwords replaced by ``***`` (URI userinfo and known secrets)."""
+    text = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _remember_secrets(argv: Sequence[str]) -> None:
+    """Passwords this run knows of (never printed): $NEO4J_PASSWORD and --uri userinfo."""
+    _SECRETS.clear()
+    password = os.environ.get("NEO4J_PASSWORD", "")
+    if len(password) >= 4:  # a shorter one would blank ordinary words out of messages
+        _SECRETS.add(password)
+    for arg in argv:
+        m = _USERINFO.search(arg)
+        if m:
+            secret = arg[m.end("user") + 1:m.end() - 1]
+            for form in {secret, unquote(secret)}:
+                if len(form) >= 4:
+                    _SECRETS.add(form)
+
+
+def parse_uri(uri: str) -> tuple[str, str | None, str | None]:
+    """(URI without userinfo, user, password) of a Bolt URI; refuses other schemes."""
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise UserError(f"--uri {redact(uri)}: not a valid URI ({exc})") from exc
+    if parts.scheme not in BOLT_SCHEMES or not parts.hostname:
+        raise UserError(f"--uri {redact(uri)}: expected bolt://HOST:PORT or neo4j://HOST:PORT "
+                        "(+s or +ssc for TLS)")
+    host = parts.netloc.rsplit("@", 1)[-1]
+    clean = parts._replace(netloc=host).geturl()
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password is not None else None
+    return clean, user, password
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -37,18 +115,22 @@ def _backend(p: argparse.ArgumentParser) -> None:
                    help="database name (default: the server's default)")
 
 
-def _store(args: argparse.Namespace):
-    """A Cypher store from --uri/--database and $NEO4J_USER/$NEO4J_PASSWORD (never printed)."""
-    from shienmap.graph.cypher import CypherStore
+def _store(args: argparse.Namespace, progress: Callable[[str], None] | None = None):
+    """A Cypher store from --uri/--database and $NEO4J_USER/$NEO4J_PASSWORD (never printed);
+    a user and password written in the URI take precedence."""
+    from shienmap.graph.cypher import CypherStore, TargetError
 
     if not args.uri:
         raise UserError("give --uri (or set NEO4J_URI) for the Cypher backend")
-    user = os.environ.get("NEO4J_USER", "neo4j")
-    password = os.environ.get("NEO4J_PASSWORD", "")
+    uri, user, password = parse_uri(args.uri)
+    user = user or os.environ.get("NEO4J_USER", "neo4j")
+    password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
     try:
-        return CypherStore(args.uri, user, password, database=args.database)
-    except Exception as exc:  # driver errors: bad URI, refused, authentication
-        raise UserError(f"cannot connect to {args.uri}: {type(exc).__name__}: {exc}") from exc
+        return CypherStore(uri, user, password, database=args.database, progress=progress)
+    except TargetError as exc:
+        raise UserError(f"{uri}: {exc}") from exc
+    except Exception as exc:  # driver errors: refused, unreachable, authentication
+        raise UserError(f"cannot connect to {uri}: {type(exc).__name__}: {exc}") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--topic", action="append", required=True, metavar="T",
                    help="support topic or free words (事業承継, 特許の相談); repeat for several")
     r.add_argument("--holder", help="institution now holding the case (信用金庫, 八十二銀行)")
-    r.add_argument("--top", type=int, default=10, help="how many answers (default 10)")
+    r.add_argument("--top", type=int_range(1, 10_000), default=10,
+                   help="how many answers, 1 to 10000 (default 10)")
     _backend(r)
     _common(r)
     r.set_defaults(func=cmd_route)
@@ -88,10 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="relationship types to use (default 紹介 出向 協定 同行訪問 連携)")
     h.add_argument("--level", choices=["機関", "機関種別"], default="機関",
                    help="named institutions or institution kinds (default 機関)")
-    h.add_argument("--top", type=int, default=20, help="how many rows (default 20)")
-    h.add_argument("--k", type=int, default=None,
-                   help="sample k sources for betweenness (default: exact)")
-    h.add_argument("--seed", type=int, default=0, help="seed for --k sampling")
+    h.add_argument("--top", type=int_range(1, 100_000), default=20,
+                   help="how many rows, 1 to 100000 (default 20)")
+    h.add_argument("--k", type=int_range(1, 1_000_000), default=None,
+                   help="sample k sources (1 to 1000000) for betweenness (default: exact)")
+    h.add_argument("--seed", type=int_range(0, 2**32 - 1), default=0,
+                   help="seed for --k sampling (0 to 4294967295)")
     _backend(h)
     _common(h)
     h.set_defaults(func=cmd_hubs)
@@ -119,9 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
                                         "all or nothing); user and password from "
                                         "$NEO4J_USER and $NEO4J_PASSWORD")
     push.add_argument("--uri", required=True, help="Bolt URI, e.g. neo4j://localhost:7687")
-    push.add_argument("--database", default=None, help="database (default: the server's)")
+    push.add_argument("--database", default=None,
+                      help="Neo4j database (default: the server's); refused on FalkorDB, "
+                           "which has none")
     _common(push)
     push.set_defaults(func=cmd_neo4j_push)
+    clean = nsub.add_parser("cleanup", help="remove what interrupted or killed pushes left "
+                                            "behind (every generation but the current one)")
+    clean.add_argument("--uri", required=True, help="Bolt URI, e.g. neo4j://localhost:7687")
+    clean.add_argument("--database", default=None, help="Neo4j database (default: the server's)")
+    clean.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout")
+    clean.set_defaults(func=cmd_neo4j_cleanup)
 
     c = sub.add_parser("cypher", help="Cypher exports")
     csub = c.add_subparsers(dest="cypher_command", required=True, metavar="ACTION")
@@ -193,18 +286,59 @@ def cmd_neo4j_push(args: argparse.Namespace) -> int:
     from shienmap.graph.cypher import PushError
 
     g = _load(args)
-    try:
-        with _store(args) as store:
-            report = store.push(g)
-    except PushError as exc:
-        raise UserError(str(exc)) from exc
+    with _signals_interrupt():
+        try:
+            with _store(args) as store:
+                report = store.push(g)
+        except PushError as exc:
+            raise UserError(str(exc)) from exc
+    uri = parse_uri(args.uri)[0]
     if args.json:
-        _print_json(vars(report))
+        _print_json({**vars(report), "uri": uri})
     else:
         print(f"Pushed {report.nodes} nodes and {report.relationships} relationships to "
-              f"{args.uri} ({report.dialect}, {report.statements} statements, "
+              f"{uri} ({report.dialect}, {report.statements} statements, "
               f"generation {report.push_id})")
+        if report.removed_orphans:
+            print(f"Removed {report.removed_orphans} nodes left by earlier pushes that were "
+                  "stopped before they finished")
     return 0
+
+
+def cmd_neo4j_cleanup(args: argparse.Namespace) -> int:
+    with _signals_interrupt(), _store(args) as store:
+        report = store.cleanup()
+    if args.json:
+        _print_json(vars(report))
+    elif report.current is None:
+        print("No current generation on the server (nothing pushed yet): nothing removed")
+    else:
+        removed = sum(report.removed.values())
+        print(f"Current generation {report.current} kept; removed {len(report.removed)} other "
+              f"generation(s), {removed} nodes")
+    return 0
+
+
+_SIGNAL: list[int] = []  # the signal that interrupted this run, if any
+
+
+class _signals_interrupt:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt like Ctrl-C, so that a push or cleanup cleans
+    up what it had written before the process ends (SIGKILL cannot be caught: the pointer
+    design keeps readers safe then, see graph/cypher.py)."""
+
+    SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+    def __enter__(self) -> None:
+        def handler(signum: int, _frame: object) -> None:
+            _SIGNAL.append(signum)
+            raise KeyboardInterrupt
+
+        self.previous = {sig: signal.signal(sig, handler) for sig in self.SIGNALS}
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, previous in self.previous.items():
+            signal.signal(sig, previous)
 
 
 def cmd_cypher_export(args: argparse.Namespace) -> int:
@@ -456,25 +590,109 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     return render_table(headers, rows, width=terminal_width())
 
 
+def _printable(data: Any) -> Any:
+    """JSON data with file-name bytes that are not UTF-8 escaped and passwords redacted."""
+    if isinstance(data, str):
+        return redact(_escape_surrogates(data))
+    if isinstance(data, dict):
+        return {_printable(k): _printable(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_printable(v) for v in data]
+    if isinstance(data, Path):
+        return _printable(str(data))
+    return data
+
+
+def _escape_surrogates(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    json.dump(_printable(data), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 
+def _escape_file_name_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a surrogate-escaped byte of a file name is printed as ``\\xNN``."""
+    if isinstance(exc, UnicodeEncodeError):
+        out = []
+        for ch in exc.object[exc.start:exc.end]:
+            code = ord(ch)
+            out.append(f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF
+                       else f"\\u{code:04x}")
+        return "".join(out), exc.end
+    raise exc
+
+
+class _Redacting(logging.Filter):
+    """Log records with passwords replaced (library warnings, e.g. the Neo4j driver's)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), None
+        return True
+
+
+def _setup_output() -> None:
+    """Streams that escape file-name bytes; library logs redacted, warnings only."""
+    codecs.register_error("shienmap-escape", _escape_file_name_bytes)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="shienmap-escape")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_Redacting())
+    handler.setFormatter(logging.Formatter("shienmap: %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
+    for noisy in ("pdfminer", "pypdf"):  # notes on damaged fonts, permissions ignored
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _error(message: str) -> None:
+    """One line on stderr (a driver's message may hold line breaks), passwords redacted."""
+    line = " ".join(redact(_escape_surrogates(message)).split())
+    print(f"shienmap: error: {line}", file=sys.stderr)
+
+
+def _quiet_broken_pipe() -> int:
+    """Output went into a closed pipe (``| head``): stop quietly, as a Unix tool does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more can fail at exit
+    except (OSError, ValueError):
+        pass
+    return 141  # 128 + SIGPIPE, what a shell shows for a tool ended by it
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from shienmap.graph.cypher import StoreError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _remember_secrets(argv)
+    _setup_output()
     parser = build_parser()
     args = parser.parse_args(argv)
+    _SIGNAL.clear()
     try:
-        return int(args.func(args))
-    except (UserError, GraphFileError, OntologyError) as exc:
-        print(f"shienmap: error: {exc}", file=sys.stderr)
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not as a warning at exit
+        return code
+    except (UserError, GraphFileError, OntologyError, StoreError) as exc:
+        _error(str(exc))
         return 1
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except OSError as exc:
-        print(f"shienmap: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        name = exc.filename if exc.filename is not None else ""
+        _error(f"{os.fsdecode(name) if name else ''}: {exc.strerror or exc}")
         return 1
-    except KeyboardInterrupt:
-        print("shienmap: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        message = getattr(exc, "message", "")
+        print(redact(f"shienmap: interrupted{': ' + message if message else ''}"),
+              file=sys.stderr)
+        return 128 + (_SIGNAL[-1] if _SIGNAL else signal.SIGINT)
 
 
 if __name__ == "__main__":

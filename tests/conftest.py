@@ -131,8 +131,8 @@ def _stores(falkordb_servers):
     from shienmap.graph.cypher import FALKORDB, CypherStore
 
     server = falkordb_servers()
-    yield "falkordb", CypherStore(server.uri, "falkordb", "", database="shienmap",
-                                  dialect=FALKORDB)
+    # no database: FalkorDB's Bolt server has none (a name is refused, see graph/cypher.py)
+    yield "falkordb", CypherStore(server.uri, "falkordb", "", dialect=FALKORDB)
     if os.environ.get("NEO4J_URI"):
         yield "neo4j", CypherStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
                                    os.environ.get("NEO4J_PASSWORD", ""),

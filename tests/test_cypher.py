@@ -21,9 +21,12 @@ from shienmap.graph.cypher import (
     ABORT,
     COUNT_NODES,
     COUNT_RELATIONSHIPS,
+    CURRENT,
     FALKORDB,
+    GENERATIONS,
     NEO4J,
     SWAP,
+    SWITCH,
     CypherStore,
     PushError,
     edge_append_statement,
@@ -69,7 +72,7 @@ def test_push_statements_lint_clean(corpus_graph):
     g = corpus_graph[0]
     statements = {q for q, _ in push_statements(g, FALKORDB)}
     statements |= {q for q, _ in push_statements(g, NEO4J)}
-    statements |= {SWAP, ABORT, COUNT_NODES, COUNT_RELATIONSHIPS,
+    statements |= {SWAP, ABORT, COUNT_NODES, COUNT_RELATIONSHIPS, CURRENT, SWITCH, GENERATIONS,
                    node_append_statement("機関", "evidence_quote"),
                    edge_append_statement("紹介", "機関", "機関", "evidence_quote")}
     statements |= set(NEO4J.schema_statements(list(LABELS)))
@@ -111,8 +114,11 @@ def test_push_writes_the_whole_graph(cypher_store, corpus_graph):
     assert row["count"] == 37 and row["period"] == "2024年度上期"
     data = g.edges["機関:茨城県信用保証協会", "機関:茨城県中小企業活性化協議会", "紹介"]
     assert row["quotes"] == [e["quote"] for e in data["evidence"]]
-    labels = {r["l"] for r in cypher_store.run("MATCH (n) RETURN DISTINCT labels(n)[0] AS l")}
+    labels = {r["l"] for r in cypher_store.run("MATCH (n) WHERE n._push IS NOT NULL "
+                                                "RETURN DISTINCT labels(n)[0] AS l")}
     assert labels == set(LABELS)
+    assert cypher_store.run("MATCH (c:`_shienmap`) RETURN c.id AS id, c.nodes AS nodes") == [
+        {"id": "current", "nodes": g.number_of_nodes()}]  # the pointer, and nothing else
 
 
 def test_push_is_idempotent(cypher_store, corpus_graph):

@@ -58,8 +58,8 @@ def test_every_fact_of_reference_data_names_its_source(onto):
         assert k.category in CATEGORIES
         if k.per_prefecture:
             assert k.per_prefecture_source, k.name
-        if k.topics:
-            assert k.topics_source, k.name
+    for m in onto.mandates:  # who handles which topic, on what authority
+        assert m.source and m.role in ("専門", "対応"), m
     for kind in ("中小企業活性化協議会", "よろず支援拠点", "事業承継・引継ぎ支援センター",
                  "信用保証協会"):
         assert onto.kinds[kind].per_prefecture

@@ -133,7 +133,7 @@ def test_a_kind_brought_down_to_the_region_is_said_by_its_institution(corpus_gra
     result = route(g, make_case(g, "群馬県", ["特許の相談"], "よろず支援拠点"))
     a = result.answers[0]
     plain = plain_route(g, a.path, a.evidence)
-    assert plain.chain[0] == "よろず支援拠点"
+    assert plain.chain[0] in ("よろず支援拠点", "群馬県よろず支援拠点")  # the region's own body
     assert plain.chain[-1] == (a.name if a.label == "機関" else g.nodes[a.path[-1]]["name"])
 
 

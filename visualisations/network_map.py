@@ -43,11 +43,13 @@ from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import (
     BROADER,
     DIRECTED_RELATIONS,
+    HANDLES,
     INSTITUTION,
     IS_KIND,
     KIND,
     REFERRAL,
     REGION,
+    TOPIC,
 )
 from shienmap.i18n import Messages, messages
 from shienmap.present.routes import answer_reason, plain_route
@@ -130,11 +132,14 @@ def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
 def _route_view(g: nx.MultiDiGraph, sub: nx.MultiDiGraph, route: RouteResult) -> nx.MultiDiGraph:
     """The answers' paths (every hop drawn) and the neighbourhood of the nodes on them."""
     on_path = {n for a in route.answers for n in a.path if n in g}
-    keep = {n for n in on_path if g.nodes[n]["label"] in (INSTITUTION, KIND, REGION)}
+    keep = {n for n in on_path if g.nodes[n]["label"] in (INSTITUTION, KIND, REGION, TOPIC)}
     for n in list(keep):
         if n in sub:
             keep |= set(sub.successors(n)) | set(sub.predecessors(n))
-    view = nx.MultiDiGraph(sub.subgraph(keep))
+    view = nx.MultiDiGraph()  # in sub's order: a subgraph view of a set follows the hash seed
+    view.add_nodes_from((n, sub.nodes[n]) for n in sub if n in keep)
+    view.add_edges_from(e for e in sub.edges(keys=True, data=True)
+                        if e[0] in keep and e[1] in keep)
     view.graph.update(sub.graph)
     for n in sorted(keep - set(view)):
         view.add_node(n, **g.nodes[n])
@@ -150,6 +155,8 @@ def _route_view(g: nx.MultiDiGraph, sub: nx.MultiDiGraph, route: RouteResult) ->
                 steps[(u, v)] = REFERRAL
             elif g.has_edge(u, v, key=BROADER):
                 steps[(u, v)] = BROADER
+            elif g.has_edge(v, u, key=HANDLES):  # a mandate: the topic, the kind that handles it
+                steps[(u, v)] = HANDLES
             elif g.has_edge(u, v, key=IS_KIND) or g.has_edge(v, u, key=IS_KIND):
                 steps[(u, v)] = IS_KIND
             else:

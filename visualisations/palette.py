@@ -40,6 +40,7 @@ STEP_STYLES: dict[str, dict[str, Any]] = {
     "種別": {"color": "#616161", "dashes": [3, 3], "width": 1.5},
     "上位種別": {"color": "#616161", "dashes": [3, 3], "width": 1.5},
     "経路": {"color": "#616161", "dashes": [3, 3], "width": 1.5},
+    "対応": {"color": "#616161", "dashes": [8, 4], "width": 1.5},  # a mandate: topic -> kind
 }
 DEFAULT_STYLE: dict[str, Any] = {"color": "#cccccc", "dashes": True, "width": 1.0}
 

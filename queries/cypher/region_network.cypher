@@ -1,7 +1,9 @@
 // A region's network: relations between institutions located in a prefecture or in one of
 // its municipalities.
+// Reads the current generation only (the pointer a push switches last).
 // params: region, relations
-MATCH (place:`地域` {name: $region})
+MATCH (cur:`_shienmap` {id: 'current'})
+MATCH (place:`地域` {name: $region}) WHERE place._push = cur.push
 MATCH (a:`機関`)-[:`所在`]->(ra:`地域`)
 WHERE ra = place OR (ra)-[:`包含`]->(place)
 MATCH (a)-[r]->(b:`機関`)-[:`所在`]->(rb:`地域`)

@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from shienmap.graph.ontology import Ontology, default_ontology
-from shienmap.graph.schema import INSTITUTION, KIND, REFERRAL, REGION
+from shienmap.graph.schema import INSTITUTION, KIND, REFERRAL, REGION, TOPIC
 from shienmap.i18n import Messages, messages
 
 
@@ -96,6 +96,11 @@ def plain_route(g: nx.MultiDiGraph, path: Sequence[str],
     path = list(path)
     if not path:
         return PlainRoute([], m("route.basis.none"), [], reason=reason)
+    if _label(g, path[0]) == TOPIC:  # a mandate: the topic, the kind, the region's body
+        chain = [_name(g, n) for n in path[1:]]
+        chain = chain[-1:] if len(chain) > 1 else chain
+        return PlainRoute(chain, m("route.basis.mandate", topic=_name(g, path[0])), [],
+                          reason=reason)
     if _label(g, path[0]) == REGION:  # no holder: where a firm goes first in that region
         chain = [_name(g, n) for n in path[1:]] or [_name(g, path[0])]
         return PlainRoute(chain, m("route.basis.entry", region=_name(g, path[0])), [],
