@@ -48,6 +48,7 @@ class Kind:
     short_forms: dict[str, str] = field(default_factory=dict)  # 信金 -> 信用金庫
     instance_head: str = ""  # the head of its per-prefecture bodies' names, if not its name
     instance_template: str = ""  # e.g. "{stem}労働局" (広島労働局)
+    serves: tuple[str, ...] = ()  # municipality name endings its bodies serve (市, 区)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Topic:
     related: tuple[str, ...] = ()
     words: tuple[str, ...] = ()  # everyday words for the problem (店をたたみたい)
     broader: str | None = None  # 第三者承継・M&A -> 事業承継
+    fallback: bool = False  # only when no more definite topic is named (経営課題が不明確)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Ontology:
     programme_quoted_suffixes: tuple[str, ...]
     sources: dict[str, str]
     escalation_words: tuple[str, ...] = ()
+    wish_markers: tuple[str, ...] = ()  # と一緒に, に相談したい: a named kind is the firm's wish
     language: Language = field(default_factory=Language)
     mandates: tuple[Mandate, ...] = ()
     escalation_next: dict[str, tuple[str, ...]] = field(default_factory=dict)  # topic -> kinds
@@ -184,6 +187,17 @@ class Ontology:
             chain.append(kind)
             kind = self.kinds[kind].parent or ""
         return chain
+
+    def kind_for_region(self, kind: str, region: str | None) -> str:
+        """The narrower kind that serves a municipality (商工団体 in 新富町 -> 商工会, in
+        高崎市 -> 商工会議所, by the kinds' ``serves``); the kind itself otherwise."""
+        r = self.regions.get(region or "")
+        if r is None or r.level != "市区町村":
+            return kind
+        for k in self.kinds.values():
+            if k.parent == kind and any(r.name.endswith(end) for end in k.serves):
+                return k.name
+        return kind
 
     def instance_name(self, kind: str, region: str | None) -> str | None:
         """Name of the concrete institution of a per-prefecture kind in a region.
@@ -349,6 +363,7 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
             extra_instances=tuple((e["name"], e["region"]) for e in k.get("extra_instances", [])),
             short_forms=dict(k.get("short_forms", {})),
             instance_head=k.get("instance_head", ""),
+            serves=_tuple(k.get("serves")),
             instance_template=k.get("instance_template", ""),
         )
         for k in kin["kind"]
@@ -363,7 +378,8 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
     for i in _registry_institutions(banks, kinds):
         institutions.setdefault(i.name, i)
     topics = {t["name"]: Topic(t["name"], _tuple(t.get("aliases")), _tuple(t.get("related")),
-                               _tuple(t.get("words")), t.get("broader"))
+                               _tuple(t.get("words")), t.get("broader"),
+                               bool(t.get("fallback", False)))
               for t in top["topic"]}
     programmes = {p["name"]: Programme(p["name"], _tuple(p.get("aliases")))
                   for p in pro["programme"]}
@@ -386,6 +402,7 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         programme_quoted_suffixes=_tuple(pro.get("quoted_suffixes")),
         sources={"topics": top.get("source", "")},
         escalation_words=_tuple(top.get("escalation", {}).get("words")),
+        wish_markers=_tuple(top.get("wish", {}).get("after")),
         mandates=tuple(
             Mandate(m["topic"], h.get("kind") or h.get("institution", ""), "kind" in h,
                     h.get("role", "対応"), rank, h.get("source", ""))

@@ -16,7 +16,13 @@ import networkx as nx
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import INSTITUTION, KIND, REGION, TOPIC, fold, node_id
 
-from .words import holder_candidates, holder_suggestions, topic_suggestions, topics_in
+from .words import (
+    holder_candidates,
+    holder_suggestions,
+    topic_suggestions,
+    topics_in,
+    wished_kinds,
+)
 
 
 class CaseError(ValueError):
@@ -35,6 +41,7 @@ class Case:
     holder: str | None = None  # node id of the institution or kind holding the case
 
     related: tuple[str, ...] = ()  # topics related to the case's (half credit)
+    wished: tuple[str, ...] = ()  # kinds the firm asks for (銀行と一緒に見てほしい -> 銀行)
 
     @property
     def topic_ids(self) -> frozenset[str]:
@@ -74,6 +81,7 @@ def resolve_topics(words: list[str], onto: Ontology,
     """
     topics: list[str] = []
     escalate = False
+    unknown: list[str] = []
     for word in words:
         w = fold(word)
         hard = any(e in w for e in onto.escalation_words)
@@ -82,9 +90,14 @@ def resolve_topics(words: list[str], onto: Ontology,
         if found:
             topics += found
         elif not hard:
-            near = topic_suggestions(word, onto) or list(onto.topics)[:8]
-            raise CaseError(f"unknown topic {word!r}; closest: {'、'.join(near)}"
-                            f" (all topics: {'、'.join(onto.topics)})")
+            unknown.append(word)
+    definite = [t for t in topics if not onto.topics[t].fallback]
+    if definite:  # 分からない beside 創業計画 is about 創業, not 経営課題が不明確
+        topics = definite
+    if unknown and not topics:  # words that name no topic only matter when none does
+        near = topic_suggestions(unknown[0], onto) or list(onto.topics)[:8]
+        raise CaseError(f"unknown topic {unknown[0]!r}; closest: {'、'.join(near)}"
+                        f" (all topics: {'、'.join(onto.topics)})")
     return tuple(dict.fromkeys(topics)), escalate
 
 
@@ -142,7 +155,8 @@ def case_from_words(region: str, topics: list[str], holder_of: Callable[[str, st
         raise CaseError(f"no known topic in {topics!r}")
     h = holder_of(holder, reg) if holder and holder_of else None
     related = tuple(dict.fromkeys(r for t in names for r in onto.topics[t].related))
-    return Case(reg, pref, names, tuple(topics), escalate, h, related)
+    wished = tuple(dict.fromkeys(k for w in topics for k in wished_kinds(w, onto)))
+    return Case(reg, pref, names, tuple(topics), escalate, h, related, wished)
 
 
 def make_case(g: nx.MultiDiGraph, region: str, topics: list[str], holder: str | None = None,

@@ -206,7 +206,10 @@ class CypherBackend:
                     else:
                         g.add_node(o["target"], label=TOPIC)
                 if TOPIC not in r["labels"] and KIND in r["labels"]:
-                    inst = self.onto.instance_name(r["props"]["name"], case.region)
+                    name = r["props"]["name"]
+                    narrower = self.onto.kind_for_region(name, case.region)  # 商工団体 -> 商工会
+                    todo.add(node_id(KIND, narrower))
+                    inst = self.onto.instance_name(narrower, case.region)
                     if inst:
                         todo.add(node_id(INSTITUTION, inst))
             todo -= seen

@@ -80,6 +80,7 @@ _VIA_BROADER = "（相談を受けた機関の上位の種別・他地域の同�
 SPECIALIST = 4.0
 HANDLER = 2.0
 BROADER_TOPIC = 0.8
+WISHED = 2.0  # an answer of a kind the firm asks for in its words
 PER_TOPIC = 5  # answers listed for each topic of a case of several
 
 
@@ -98,6 +99,7 @@ class RouteAnswer:
     instance: str | None = None  # the case region's institution of this kind, per the ontology
     basis: str = "referral"  # referral / broader_referral / entry / mandate / national
     specialist: bool = False  # its mandate names it the specialist of a case topic
+    wished: bool = False  # of a kind the firm asked for in its words
     topics: list[str] = field(default_factory=list)  # the case topics it answers
     references: list[str] = field(default_factory=list)  # the mandates' sources
     reason: str = ""  # 理由: one Japanese sentence
@@ -180,15 +182,24 @@ class _Graph:
         the case's municipality), with the path to it; a named body as it is."""
         if self.label(handler) != KIND:
             return handler, [handler]
-        nid, _ = self.regional_instance(handler, case.region)
+        kind, path = self.narrowed(handler, case.region)
+        nid, _ = self.regional_instance(kind, case.region)
         if nid is not None:
-            return nid, [handler, nid]
+            return nid, [*path, nid]
         if case.region != case.prefecture:
             here = node_id(REGION, case.region)
-            for body, _, k in self.g.in_edges(handler, keys=True):
+            for body, _, k in self.g.in_edges(kind, keys=True):
                 if k == IS_KIND and self.g.nodes[body].get("region") == here:
-                    return body, [handler, body]
-        return handler, [handler]
+                    return body, [*path, body]
+        return kind, path
+
+    def narrowed(self, kind: str, region: str) -> tuple[str, list[str]]:
+        """The narrower kind serving the region (商工団体 -> 商工会 in a 町), with the path."""
+        name = self.onto.kind_for_region(self.g.nodes[kind]["name"], region)
+        narrower = node_id(KIND, name)
+        if narrower != kind and narrower in self.g:
+            return narrower, [kind, narrower]
+        return kind, [kind]
 
     def regional_instance(self, kind: str, region: str) -> tuple[str | None, str | None]:
         """(node id if in the graph, name per the ontology) of a kind's institution in a region."""
@@ -236,6 +247,7 @@ def _ranked(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
     answers = (_entry_points(view, case) if case.holder is None
                else _referrals(view, case, max_hops))
     merged = _merge(case, answers, _mandates(view, case))
+    _favour_wishes(view, case, merged)
     merged.sort(key=lambda a: (-a.score, a.id))
     if merged:  # far weaker answers are noise, not advice
         floor = max(MIN_SCORE, RELATIVE_FLOOR * merged[0].score)
@@ -244,6 +256,19 @@ def _ranked(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
         a.reason = explain(view, case, a)
         a.next = _next_steps(view, case, a)
     return merged
+
+
+def _favour_wishes(view: _Graph, case: Case, answers: list[RouteAnswer]) -> None:
+    """+WISHED for an answer of a kind the firm asks for, or of a broader or narrower one
+    (銀行と一緒に -> 地域金融機関)."""
+    if not case.wished:
+        return
+    anc = view.onto.kind_ancestors
+    for a in answers:
+        kind = a.type if a.label == INSTITUTION else a.name
+        if any(w in anc(kind) or kind in anc(w) for w in case.wished):
+            a.score += WISHED
+            a.wished = True
 
 
 # ---------------------------------------------------------------- with a holder
@@ -344,6 +369,8 @@ def _answer(view: _Graph, case: Case, v: str, path: list[str], where: str | None
         node, path = kind, [*path, kind]
     instance_name = None
     if view.label(node) == KIND:
+        node, narrowed = view.narrowed(node, case.region)
+        path = [*path, *narrowed[1:]]
         nid, instance_name = view.regional_instance(node, case.region)
         if nid is not None:
             node, path = nid, [*path, nid]
@@ -392,8 +419,9 @@ def _entry_points(view: _Graph, case: Case) -> list[RouteAnswer]:
         if d["label"] == INSTITUTION and pref != case.prefecture:
             continue
         handled = view.handles(n, inherit=False) & case.topic_ids
-        out_t = [(v, e) for _, v, k, e in view.g.out_edges(n, keys=True, data=True)
-                 if k == REFERRAL and set(e.get("topics", [])) & case.topic_ids]
+        out_t = sorted(((v, e) for _, v, k, e in view.g.out_edges(n, keys=True, data=True)
+                        if k == REFERRAL and set(e.get("topics", [])) & case.topic_ids),
+                       key=lambda ve: ve[0])  # the same order in every backend
         in_t = [e for _, _, k, e in view.g.in_edges(n, keys=True, data=True)
                 if k == REFERRAL and set(e.get("topics", [])) & case.topic_ids]
         if not handled and not out_t:
@@ -530,7 +558,15 @@ def _next_steps(view: _Graph, case: Case, answer: RouteAnswer) -> list[str]:
 
 
 def explain(view: _Graph, case: Case, a: RouteAnswer) -> str:
-    """理由: why the answer is offered, in one Japanese sentence."""
+    """理由: why the answer is offered, in one Japanese sentence (two when the firm asked for
+    its kind)."""
+    why = _explain_basis(view, case, a)
+    if a.wished:
+        why += f"ご相談の言葉（{'・'.join(case.wished)}）にも沿う。"
+    return why
+
+
+def _explain_basis(view: _Graph, case: Case, a: RouteAnswer) -> str:
     topics = "・".join(a.topics or list(case.topics))
     if a.basis in ("referral", "broader_referral"):
         srcs = [view.g.nodes[ev["source"]]["name"] for ev in a.evidence if ev.get("source")]

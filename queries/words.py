@@ -24,6 +24,7 @@ from shienmap.loaders.analyse import lemmas
 from shienmap.loaders.mentions import ANAPHOR, finder_for
 
 _CONTENT = ("名詞", "動詞", "形容詞")
+_FUNCTION = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
 _TOO_COMMON = frozenset({
     "する", "ある", "居る", "成る", "為る", "いる", "なる", "事", "物", "所", "人", "方", "時",
     "為", "会社", "事業", "支援", "相談", "経営", "企業", "中小企業", "欲しい", "たい", "出来る",
@@ -31,6 +32,7 @@ _TOO_COMMON = frozenset({
     "こと", "もの",
 })
 _HONORIFICS = re.compile(r"(?:さん|様|さま|殿|御中|くん|ちゃん)$")
+_HONORIFICS_AT_START = re.compile(r"^(?:さん|様|さま)")
 _POSSESSIVE = re.compile(
     r"^(?:うちの|当社の|弊社の|わが社の|我が社の|いつもの|取引先の|自社の|うち)")
 _MAX_TOPICS = 3
@@ -38,39 +40,67 @@ _MAX_TOPICS = 3
 
 def content_lemmas(text: str) -> set[str]:
     """Dictionary forms of the content words of ``text`` (common words left out)."""
-    return {lemma for lemma, pos in lemmas(text) if (pos in _CONTENT and lemma not in _TOO_COMMON
-            and len(lemma) >= 2) or lemma in ("畳む", "継ぐ", "売る")}
+    return {lemma for lemma, pos in lemmas(text) if (pos in _CONTENT and len(lemma) >= 2
+            and lemma not in _TOO_COMMON) or lemma in ("畳む", "継ぐ", "売る")}
+
+
+def word_lemmas(text: str) -> frozenset[str]:
+    """Dictionary forms of every word of ``text`` but particles, auxiliaries and symbols
+    (店を出し -> 店, 出す): what a topic word needs to be found by dictionary form."""
+    return frozenset(lemma for lemma, pos in lemmas(text) if pos not in _FUNCTION)
+
+
+def _inflected_lemmas(text: str) -> frozenset[str]:
+    """:func:`word_lemmas` of a topic word with a verb or adjective (たたみたい: 畳みたい
+    matches it); empty for a word of nouns only, which is matched as written (工場を is not
+    in 工場が浸水した)."""
+    found = lemmas(text)
+    if not any(pos in ("動詞", "形容詞") for _, pos in found):
+        return frozenset()
+    return frozenset(lemma for lemma, pos in found if pos not in _FUNCTION)
 
 
 @cache
 def _topic_keys(onto: Ontology) -> list[tuple[str, str, frozenset[str], float]]:
-    """(topic, word as written (folded), its content lemmas, weight) for every alias and word."""
+    """(topic, word as written (folded), its word lemmas, weight) for every alias and word."""
     out = []
     for t in onto.topics.values():
         for w, weight in [(a, 2.0) for a in (t.name, *t.aliases)] + [(w, 1.0) for w in t.words]:
-            out.append((t.name, fold(w), frozenset(content_lemmas(w)), weight))
+            out.append((t.name, fold(w), _inflected_lemmas(w), weight))
     return out
 
 
 def topics_in(words: str, onto: Ontology,
               evidence: dict[str, Counter[str]] | None = None) -> list[str]:
-    """The topics a phrase speaks of, best first (at most three)."""
+    """The topics a phrase speaks of, best first (at most three).
+
+    A topic word matches as written or, when it is not written as such, by dictionary forms
+    (every word of it but particles: 畳みたい for たたみたい, not 創業計画 for 事業計画). A word
+    written inside a longer word of another topic does not count (売りたい in 海外で売りたい).
+    """
     key = fold(words)
     exact = onto.topic(key)
     if exact is not None:
         return [exact.name]
-    have = content_lemmas(words)
-    scores: Counter[str] = Counter()  # the best match of each topic, and a little per other
+    have = word_lemmas(words)
+    written_hits: list[tuple[str, float, int, int]] = []  # topic, score, start, end
+    lemma_hits: list[tuple[str, float]] = []
     for topic, written, need, weight in _topic_keys(onto):
-        if written and written in key:
-            hit = weight * (1 + len(written) / 10)
+        at = key.find(written) if written else -1
+        if at >= 0:
+            written_hits.append((topic, weight * (1 + len(written) / 10), at, at + len(written)))
         elif need and need <= have:
-            hit = weight * 0.8
-        else:
-            continue
+            lemma_hits.append((topic, weight * 0.8))
+    longest = [(t, a, b) for t, _, a, b in written_hits]
+    scores: Counter[str] = Counter()  # the best match of each topic, and a little per other
+    for topic, hit, a, b in written_hits:
+        if any(t != topic and a2 < b and a < b2 and b2 - a2 > b - a for t, a2, b2 in longest):
+            continue  # inside a longer word of another topic
+        scores[topic] = max(scores[topic], hit) + 0.1
+    for topic, hit in lemma_hits:
         scores[topic] = max(scores[topic], hit) + 0.1
     if not scores and evidence:
-        for lemma in have:
+        for lemma in content_lemmas(words):
             for topic, n in evidence.get(lemma, Counter()).items():
                 scores[topic] += n / (1 + sum(evidence[lemma].values()))
     if not scores:
@@ -127,10 +157,26 @@ def holder_candidates(text: str, onto: Ontology) -> list[tuple[str, str]]:
         for m in reversed(found):  # the last party written is the holder (市の商工会)
             if m.label == INSTITUTION:
                 out.append((INSTITUTION, m.name))
+                if m.kind:  # a body the graph may not hold (三条商工会議所): its kind
+                    out.append((KIND, m.kind))
             elif m.label == KIND and m.kind:
                 out.append((KIND, m.kind))
             elif m.label == ANAPHOR:  # 県の拠点: the kind the word refers to
                 out.append((KIND, m.heads_of[0]))
+    return list(dict.fromkeys(out))
+
+
+def wished_kinds(text: str, onto: Ontology) -> list[str]:
+    """Kinds the firm asks for in its own words: a kind or body named right before a wish
+    marker (topics.toml [wish]): 銀行と一緒に見てほしい -> 銀行; 税理士さんに相談したい ->
+    税理士. A body named without one (銀行から言われた) is not a wish."""
+    out: list[str] = []
+    for m in finder_for(onto).find(text):
+        if m.label not in (INSTITUTION, KIND) or not m.kind:
+            continue
+        rest = _HONORIFICS_AT_START.sub("", text[m.end:])
+        if rest.startswith(onto.wish_markers):
+            out.append(m.kind)
     return list(dict.fromkeys(out))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from routing_accept import hits as _hits
 
 from conftest import ANNOTATIONS
 from shienmap.cli import main
@@ -14,22 +15,10 @@ from shienmap.queries.case import CaseError, make_case
 from shienmap.queries.routing import route
 
 CASES = tomllib.loads((ANNOTATIONS / "routing_cases.toml").read_text(encoding="utf-8"))["case"]
-TOP1_FLOOR = 0.75  # measured 31/36 = 0.86 when set
-TOP3_FLOOR = 0.90  # measured 35/36 = 0.97 when set
+TOP1_FLOOR = 0.72  # measured 85/111 = 0.77 when set (the first 36 alone: 30/36)
+TOP3_FLOOR = 0.92  # measured 107/111 = 0.96 when set
 TOPICS_OF_003 = {"創業", "販路開拓", "人材確保", "IT活用", "知的財産", "下請取引", "事業承継",
                  "商店街振興", "経営課題が不明確", "金融機関による経営支援"}
-
-
-def _hits(result, accept):
-    """An answer counts when it is an accepted body or kind, or the case region's body of an
-    accepted kind (a kind in `accept` stands for the region's body of it)."""
-    from shienmap.graph.ontology import default_ontology
-
-    onto = default_ontology()
-    return [a.name in accept or (a.instance or "") in accept
-            or (a.label == "機関" and a.type in accept
-                and onto.instance_name(a.type, result.case.region) == a.name)
-            for a in result.answers]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +27,7 @@ def g(corpus_graph):
 
 
 def test_cases_cover_the_topics_of_003_and_every_document(g):
-    assert len(CASES) >= 30
+    assert len(CASES) >= 100
     topics = {t for c in CASES for t in make_case(g, c["region"], c["topics"]).topics}
     assert topics >= TOPICS_OF_003
     assert {c["doc"][:3] for c in CASES} >= {"000", "001", "002", "003"}
