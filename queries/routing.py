@@ -14,7 +14,8 @@ Score of an answer (highest first, ties by id):
   handles (対応); a referral about other topics only is not used; one about no topic in
   particular counts 0.3;
 * region: +3 when the referral is documented for the case's prefecture (regional flows
-  outrank general rules); a flow documented for another prefecture counts 0.7;
+  outrank general rules; +1.5 for one about no topic in particular); a flow documented for
+  another prefecture counts 0.7;
 * support: +0.1 per evidence sentence (up to 5), +0.5 per case word found in the evidence,
   +1 for a hard case (難しい案件) when the evidence speaks of difficult cases;
   answers under 5% of the best are dropped as noise;
@@ -299,13 +300,17 @@ def _starts(view: _Graph, case: Case) -> list[tuple[str, list[str], float]]:
     return starts
 
 
-def _relevance(view: _Graph, case: Case, v: str, data: dict[str, Any]) -> float | None:
+def _relevance(view: _Graph, case: Case, v: str, data: dict[str, Any]
+               ) -> tuple[float, bool] | None:
+    """(fit, whether the referral or its receiver is about a case topic - or, for a hard case,
+    about hard cases), or None for a referral documented for other topics."""
     topics = set(data.get("topics", []))
     handled = view.handles(v)
     spread = math.sqrt(len(topics)) if topics else 1.0  # an edge about many topics is vaguer
     fit = (2.0 * len(topics & case.topic_ids) + 1.0 * len(topics & case.related_ids)) / spread
     fit += 1.0 * len(handled & case.topic_ids) + 0.5 * len(handled & case.related_ids)
-    if fit == 0:
+    topical = fit > 0
+    if not topical:
         if topics and case.topic_ids:
             return None  # a referral documented for other topics
         fit = 0.1 if handled else 0.3
@@ -314,10 +319,11 @@ def _relevance(view: _Graph, case: Case, v: str, data: dict[str, Any]) -> float 
     fit += 0.5 * sum(1 for w in words if any(w in q for q in quotes))
     if case.escalate and any(e in q for e in view.onto.escalation_words for q in quotes):
         fit += 1.0
+        topical = True  # the documented way up for hard cases is what the case asks
     fit += 0.1 * min(len(data.get("evidence", [])), 5)
     if data.get("count"):
         fit += 0.2 * math.log1p(data["count"])
-    return fit
+    return fit, topical
 
 
 def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
@@ -333,11 +339,14 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
             for _, v, k, data in view.g.out_edges(u, keys=True, data=True):
                 if k != REFERRAL or v in path:
                     continue
-                rel = _relevance(view, case, v, data)
-                if rel is None:
+                found = _relevance(view, case, v, data)
+                if found is None:
                     continue
+                rel, topical = found
                 where = view.flow_prefecture(u, v, data)
-                score = rel + (REGIONAL_BONUS if where == case.prefecture else 0.0)
+                if where == case.prefecture:  # a regional flow; half as much if about no topic
+                    rel += REGIONAL_BONUS if topical else REGIONAL_BONUS / 2
+                score = rel
                 if where is not None and where != case.prefecture:
                     score *= ELSEWHERE
                 score *= disc * HOP_DECAY ** (hop - 1)

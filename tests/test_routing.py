@@ -5,12 +5,11 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from routing_accept import hits as _hits
 
 from conftest import ANNOTATIONS
+from routing_checks import assert_path_is_justified
+from routing_checks import hits as _hits
 from shienmap.cli import main
-from shienmap.graph.schema import INSTITUTION_RELATIONS, IS_KIND, REFERRAL
-from shienmap.loaders.pipeline import normalised_document
 from shienmap.queries.case import CaseError, make_case
 from shienmap.queries.routing import route
 
@@ -46,39 +45,6 @@ def test_accuracy_on_the_cases(g):
     print(f"\nrouting: top-1 {top1}/{len(CASES)}, top-3 {top3}/{len(CASES)}; misses {misses}")
     assert top1 / len(CASES) >= TOP1_FLOOR
     assert top3 / len(CASES) >= TOP3_FLOOR
-
-
-def assert_path_is_justified(g, case, a, texts=None, corpus_dir=None):
-    """A path starts at the holder (a documented referral), the region (a first contact) or a
-    case topic (a mandate); every hop is an edge of the graph; a documented answer carries the
-    evidence of its referrals, a mandate the reference it rests on."""
-    starts = {case.holder, f"地域:{case.region}", *(f"課題:{t}" for t in case.topics)}
-    starts |= {f"課題:{b}" for t in case.topics if (b := _broader(t))}
-    assert a.path[0] in starts and a.path[-1] == a.id, (a.id, a.path)
-    kinds = (REFERRAL, IS_KIND, "上位種別", "対応", "所在")
-    for u, v in zip(a.path, a.path[1:], strict=False):
-        assert any(g.has_edge(u, v, key=k) or g.has_edge(v, u, key=k) for k in kinds) or (
-            u.startswith("地域:")), (u, v)
-    if a.basis in ("referral", "broader_referral"):
-        assert any(g.has_edge(u, v, key=REFERRAL) for u, v in zip(a.path, a.path[1:],
-                                                                     strict=False))
-        assert a.evidence
-    elif a.basis in ("mandate", "national"):
-        assert a.references and a.path[0].startswith("課題:")
-    assert a.reason
-    for ev in a.evidence:
-        if texts is not None and corpus_dir is not None:
-            if ev["doc"] not in texts:
-                texts[ev["doc"]] = normalised_document(corpus_dir / ev["doc"])
-            assert texts[ev["doc"]][ev["start"]:ev["end"]] == ev["quote"]
-        assert ev["type"] in INSTITUTION_RELATIONS
-
-
-def _broader(topic):
-    from shienmap.graph.ontology import default_ontology
-
-    t = default_ontology().topics.get(topic)
-    return t.broader if t else None
 
 
 @pytest.mark.parametrize("c", CASES, ids=[f"{c['region']}-{c['topics'][0]}" for c in CASES])
