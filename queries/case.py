@@ -7,7 +7,6 @@ names when a region, topic or holder is unknown.
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -71,11 +70,9 @@ def resolve_region(word: str, onto: Ontology) -> tuple[str, str]:
     return r.name, pref
 
 
-def resolve_topics(words: list[str], onto: Ontology,
-                   evidence: dict[str, Counter[str]] | None = None,
-                   ) -> tuple[tuple[str, ...], bool]:
+def resolve_topics(words: list[str], onto: Ontology) -> tuple[tuple[str, ...], bool]:
     """Map the user's words to 課題 (see :mod:`.words`: names and aliases, everyday words as
-    written or by dictionary form, the documents' own referral sentences).
+    written or by dictionary form, failing those a content word of one topic alone).
 
     Returns the topics and whether the words mark the case as hard (難しい案件).
     """
@@ -86,7 +83,7 @@ def resolve_topics(words: list[str], onto: Ontology,
         w = fold(word)
         hard = any(e in w for e in onto.escalation_words)
         escalate |= hard
-        found = topics_in(word, onto, evidence)
+        found = topics_in(word, onto)
         if found:
             topics += found
         elif not hard:

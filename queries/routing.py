@@ -23,10 +23,10 @@ Score of an answer (highest first, ties by id):
 * distance: ×0.5 for each further referral hop; ×0.9 per step from the holder up to its kind
   and broader kinds; ×0.4 for practice borrowed from an institution of the same kind elsewhere.
 
-Without a holder the answers are where a firm would first go for those topics: +1 for each
-case topic an institution or kind handles (対応), +0.5 when documents show it passing or
-receiving such cases, +2 when they show it taking them first (it refers them on and receives
-none), +3 when that is documented in the case's region.
+Without a holder the answers are where a firm would first go: the institutions and kinds the
+documents show passing such cases on (+0.5), +2 when they take them first (they receive none),
++3 when that is documented in the case's region, +1 for each case topic they handle (対応);
+the mandates below add the rest.
 
 Mandates (mandates.toml: which kind handles which topic, on what authority) answer every
 case, and say so: the institutions whose mandate covers a case topic are added, brought
@@ -100,6 +100,7 @@ class RouteAnswer:
     instance: str | None = None  # the case region's institution of this kind, per the ontology
     basis: str = "referral"  # referral / broader_referral / entry / mandate / national
     specialist: bool = False  # its mandate names it the specialist of a case topic
+    specialist_for: list[str] = field(default_factory=list)  # those topics
     wished: bool = False  # of a kind the firm asked for in its words
     topics: list[str] = field(default_factory=list)  # the case topics it answers
     references: list[str] = field(default_factory=list)  # the mandates' sources
@@ -433,10 +434,9 @@ def _entry_points(view: _Graph, case: Case) -> list[RouteAnswer]:
                        key=lambda ve: ve[0])  # the same order in every backend
         in_t = [e for _, _, k, e in view.g.in_edges(n, keys=True, data=True)
                 if k == REFERRAL and set(e.get("topics", [])) & case.topic_ids]
-        if not handled and not out_t:
-            continue
-        score = len(handled) + (_FIRST_CONTACT_BONUS if out_t and not in_t else 0.0)
-        score += _DOCUMENTED_BONUS if out_t or in_t else 0.0
+        if not out_t:
+            continue  # not documented taking such cases; a mandate alone is _mandates' answer
+        score = len(handled) + (_FIRST_CONTACT_BONUS if not in_t else 0.0) + _DOCUMENTED_BONUS
         if pref == case.prefecture and out_t:
             score += REGIONAL_BONUS  # documented to take such cases in this region
         region_id = node_id(REGION, case.region)
@@ -494,7 +494,10 @@ def _mandates(view: _Graph, case: Case) -> list[RouteAnswer]:
             answer.score += score
             if topic in case.topics and topic not in answer.topics:
                 answer.topics.append(topic)
-            answer.specialist |= d.get("role") == "専門" and weight >= BROADER_TOPIC
+            if d.get("role") == "専門" and weight >= BROADER_TOPIC:
+                answer.specialist = True
+                if topic in case.topics and topic not in answer.specialist_for:
+                    answer.specialist_for.append(topic)
             ref = d.get("reference", "")
             if ref and ref not in answer.references:
                 answer.references.append(ref)
@@ -540,6 +543,7 @@ def _merge(case: Case, documented: list[RouteAnswer],
             continue
         a.score += m.score
         a.specialist |= m.specialist
+        a.specialist_for += [t for t in m.specialist_for if t not in a.specialist_for]
         covered = set(a.topics) | set(m.topics)
         a.topics = [t for t in case.topics if t in covered]
         a.references = [*a.references, *(r for r in m.references if r not in a.references)]
@@ -584,12 +588,21 @@ def _explain_basis(view: _Graph, case: Case, a: RouteAnswer) -> str:
                                      for ev in a.evidence if ev.get("source")) if p})
         where = f"{places[0]}の事例として" if places else "一般的な流れとして"
         via = "" if a.basis == "referral" else _VIA_BROADER
-        return f"{src}から{a.name}へ案件をつなぐことが、{where}文書に記録されている{via}。"
+        hops = [view.g.nodes[v]["name"] for u, v in itertools.pairwise(a.path)
+                if view.g.has_edge(u, v, key=REFERRAL)][:-1]
+        through = "".join(f"{h}を経て" for h in hops)
+        return (f"{src}から{through}{a.name}へ案件をつなぐことが、{where}文書に記録されている"
+                f"{via}。")
     if a.basis == "entry":
         return f"{a.name}は{topics}の相談を最初に受け付ける窓口として文書に記録されている。"
-    role = "専門に扱う" if a.specialist else "扱う"
+    own = [t for t in (a.topics or list(case.topics)) if t not in a.specialist_for]
+    if a.specialist_for and own:
+        role = f"{'・'.join(a.specialist_for)}を専門に扱い、{'・'.join(own)}も扱う"
+        topics = ""
+    else:
+        role = "を専門に扱う" if a.specialist else "を扱う"
     body = a.name if a.label == INSTITUTION else f"{case.region}の{a.name}"
     ref = a.references[0] if a.references else ""
     if a.basis == "national":
-        return f"{body}は{topics}を{role}全国の支援機関である（根拠: {ref}）。"
-    return f"{body}は{topics}を{role}機関である（根拠: {ref}）。"
+        return f"{body}は{topics}{role}全国の支援機関である（根拠: {ref}）。"
+    return f"{body}は{topics}{role}機関である（根拠: {ref}）。"

@@ -4,8 +4,8 @@
 
 Topics come from, in order: a topic's name or alias (topics.toml) written in the words; its
 everyday `words`, as written or with the same dictionary forms (たたみたい / 畳みたい -> 畳む,
-via the analyser); the words of the documents' own referral sentences (an evidence index
-built from the graph: a problem described as the documents describe it). Holders are read
+via the analyser); failing those, the topics whose names, aliases and words share the
+phrase's distinctive content words (a word of that topic alone). Holders are read
 by the same recogniser that reads documents, so every name, alias, short form and kind it
 knows is understood.
 """
@@ -36,6 +36,7 @@ _HONORIFICS_AT_START = re.compile(r"^(?:さん|様|さま)")
 _POSSESSIVE = re.compile(
     r"^(?:うちの|当社の|弊社の|わが社の|我が社の|いつもの|取引先の|自社の|うち)")
 _MAX_TOPICS = 3
+_SHARED_WORDS = 1.0  # a phrase with no topic word needs a content word of that topic alone
 
 
 def content_lemmas(text: str) -> set[str]:
@@ -61,6 +62,17 @@ def _inflected_lemmas(text: str) -> frozenset[str]:
 
 
 @cache
+def _lemma_topics(onto: Ontology) -> dict[str, frozenset[str]]:
+    """content lemma -> the topics whose name, aliases or words contain it."""
+    out: dict[str, set[str]] = {}
+    for t in onto.topics.values():
+        for w in (t.name, *t.aliases, *t.words):
+            for lemma in content_lemmas(w):
+                out.setdefault(lemma, set()).add(t.name)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
 def _topic_keys(onto: Ontology) -> list[tuple[str, str, frozenset[str], float]]:
     """(topic, word as written (folded), its word lemmas, weight) for every alias and word."""
     out = []
@@ -70,8 +82,7 @@ def _topic_keys(onto: Ontology) -> list[tuple[str, str, frozenset[str], float]]:
     return out
 
 
-def topics_in(words: str, onto: Ontology,
-              evidence: dict[str, Counter[str]] | None = None) -> list[str]:
+def topics_in(words: str, onto: Ontology) -> list[str]:
     """The topics a phrase speaks of, best first (at most three).
 
     A topic word matches as written or, when it is not written as such, by dictionary forms
@@ -99,32 +110,17 @@ def topics_in(words: str, onto: Ontology,
         scores[topic] = max(scores[topic], hit) + 0.1
     for topic, hit in lemma_hits:
         scores[topic] = max(scores[topic], hit) + 0.1
-    if not scores and evidence:
+    if not scores:  # no topic word: the topics sharing its distinctive content words
         for lemma in content_lemmas(words):
-            for topic, n in evidence.get(lemma, Counter()).items():
-                scores[topic] += n / (1 + sum(evidence[lemma].values()))
+            owners = _lemma_topics(onto).get(lemma, frozenset())
+            for topic in owners:
+                scores[topic] += 1 / len(owners)
+        scores = Counter({t: v for t, v in scores.items() if v >= _SHARED_WORDS})
     if not scores:
         return []
     best = max(scores.values())
     ranked = sorted(scores, key=lambda t: (-scores[t], t))
     return [t for t in ranked if scores[t] >= best / 2][:_MAX_TOPICS]
-
-
-def evidence_index(edges: Iterable[tuple[list[str], list[str]]]) -> dict[str, Counter[str]]:
-    """lemma -> how often it occurs in the documented referrals about each topic, from
-    (topic names, evidence quotes) pairs."""
-    index: dict[str, Counter[str]] = {}
-    for topics, quotes in edges:
-        if not topics:
-            continue
-        seen: set[str] = set()
-        for q in quotes:
-            seen |= content_lemmas(q)
-        for lemma in seen:
-            c = index.setdefault(lemma, Counter())
-            for t in topics:
-                c[t] += 1
-    return index
 
 
 def topic_suggestions(words: str, onto: Ontology, n: int = 5) -> list[str]:

@@ -51,27 +51,44 @@ def route_report(g: nx.MultiDiGraph | None, case: Any, result: Any, *, lang: str
         if plain.reason:
             why = m("route.reason", reason=plain.reason) + " / " + why
         rows.append([i, name, f"{a.score:.2f}", why])
-        notes.append(_evidence_note(i, a.evidence, docs, m, width))
+        notes.append(_evidence_note(i, a, docs, m, width))
     lines.append(render_table(
         [m("route.col.rank"), m("route.col.next"), m("route.col.score"), m("route.col.why")],
         rows, width=width, flex=[1, 3], max_lines=4))
     lines += ["", m("route.evidence_heading"), *notes]
+    by_topic = getattr(result, "by_topic", None) or {}
+    if by_topic:
+        lines += ["", m("route.by_topic")]
+        for topic, answers in by_topic.items():
+            names = "、".join(a.name for a in answers[:3]) or "-"
+            lines.append(_paragraph("  " + m("route.by_topic_line", topic=topic, names=names),
+                                    width))
     return "\n".join(lines)
 
 
-def _evidence_note(rank: int, evidence: Sequence[dict[str, Any]], docs: Documents, m: Messages,
-                   width: int) -> str:
-    """``1. title (publisher, year) [file]`` and the first quote, indented, wrapped to width;
-    how many more sentences support the answer."""
-    if not evidence:
+def _evidence_note(rank: int, answer: Any, docs: Documents, m: Messages, width: int) -> str:
+    """``1. title (publisher, year) [file]`` and the first quote, indented, wrapped to width,
+    with how many more sentences support the answer; for an answer from a mandate, the rule it
+    rests on; then what usually comes next."""
+    evidence: Sequence[dict[str, Any]] = answer.evidence
+    references = getattr(answer, "references", None) or []
+    after = getattr(answer, "next", None) or []
+    if evidence:
+        ev = evidence[0]
+        text = _paragraph(f"{rank}. {docs[ev['doc']].label_with_file()}", width)
+        quote = m("route.quote", quote=" ".join(ev["quote"].split()))
+        if len(evidence) > 1:
+            quote += " " + m("map.more", n=len(evidence) - 1)
+    elif references:
+        text = _paragraph(f"{rank}. {m('route.no_evidence')}", width)
+        quote = m("route.reference", reference="; ".join(references))
+    else:
         return _paragraph(f"{rank}. {m('route.no_evidence')}", width)
-    ev = evidence[0]
-    text = f"{rank}. {docs[ev['doc']].label_with_file()}"
-    quote = m("route.quote", quote=" ".join(ev["quote"].split()))
-    if len(evidence) > 1:
-        quote += " " + m("map.more", n=len(evidence) - 1)
-    body = "\n".join("   " + line for line in wrap(quote, width - 3, max_lines=3))
-    return _paragraph(text, width) + "\n" + body
+    body = ["   " + line for line in wrap(quote, width - 3, max_lines=3)]
+    if after:
+        body += ["   " + line for line in wrap(m("route.next", names="、".join(after)),
+                                               width - 3, max_lines=1)]
+    return text + "\n" + "\n".join(body)
 
 
 # ---------------------------------------------------------------- hubs
