@@ -9,13 +9,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import networkx as nx
 
 from shienmap.graph.ontology import Ontology, default_ontology
-from shienmap.graph.schema import INSTITUTION, KIND, REGION, TOPIC, fold, node_id
+from shienmap.graph.schema import INSTITUTION, KIND, REFERRAL, REGION, TOPIC, fold, node_id
 
 from .words import (
+    EvidenceIndex,
+    evidence_index,
     holder_candidates,
     holder_suggestions,
     topic_suggestions,
@@ -70,9 +73,13 @@ def resolve_region(word: str, onto: Ontology) -> tuple[str, str]:
     return r.name, pref
 
 
-def resolve_topics(words: list[str], onto: Ontology) -> tuple[tuple[str, ...], bool]:
+def resolve_topics(words: list[str], onto: Ontology,
+                   evidence: Callable[[], EvidenceIndex] | None = None,
+                   ) -> tuple[tuple[str, ...], bool]:
     """Map the user's words to 課題 (see :mod:`.words`: names and aliases, everyday words as
-    written or by dictionary form, failing those a content word of one topic alone).
+    written or by dictionary form, failing those the words of the documented referrals about
+    each topic (``evidence()``, built only when needed), then a content word of one topic
+    alone).
 
     Returns the topics and whether the words mark the case as hard (難しい案件).
     """
@@ -83,7 +90,7 @@ def resolve_topics(words: list[str], onto: Ontology) -> tuple[tuple[str, ...], b
         w = fold(word)
         hard = any(e in w for e in onto.escalation_words)
         escalate |= hard
-        found = topics_in(word, onto)
+        found = topics_in(word, onto, evidence)
         if found:
             topics += found
         elif not hard:
@@ -141,13 +148,15 @@ def resolve_holder(g: nx.MultiDiGraph, word: str, region: str, onto: Ontology) -
 
 
 def case_from_words(region: str, topics: list[str], holder_of: Callable[[str, str], str] | None,
-                    holder: str | None, onto: Ontology) -> Case:
+                    holder: str | None, onto: Ontology,
+                    evidence: Callable[[], EvidenceIndex] | None = None) -> Case:
     """Build a :class:`Case`; ``holder_of(word, region)`` finds the holder's node id in
-    whichever backend holds the graph."""
+    whichever backend holds the graph, ``evidence()`` the index of its referral sentences
+    (:func:`.words.evidence_index`; asked for only when the words name no topic as such)."""
     reg, pref = resolve_region(region, onto)
     if not topics:
         raise CaseError("give at least one topic (--topic), e.g. 事業承継, 知的財産, 販路開拓")
-    names, escalate = resolve_topics(topics, onto)
+    names, escalate = resolve_topics(topics, onto, evidence)
     if not names and not escalate:
         raise CaseError(f"no known topic in {topics!r}")
     h = holder_of(holder, reg) if holder and holder_of else None
@@ -156,13 +165,22 @@ def case_from_words(region: str, topics: list[str], holder_of: Callable[[str, st
     return Case(reg, pref, names, tuple(topics), escalate, h, related, wished)
 
 
+@lru_cache(maxsize=2)
+def graph_evidence_index(g: nx.MultiDiGraph) -> EvidenceIndex:
+    """The evidence index of a graph's referrals (see :func:`.words.evidence_index`)."""
+    return evidence_index(
+        ([t.split(":", 1)[1] for t in d.get("topics", [])],
+         [ev["quote"] for ev in d.get("evidence", [])])
+        for _, _, k, d in g.edges(keys=True, data=True) if k == REFERRAL)
+
+
 def make_case(g: nx.MultiDiGraph, region: str, topics: list[str], holder: str | None = None,
               onto: Ontology | None = None) -> Case:
     """Build a :class:`Case` from the user's words against a NetworkX graph (raises
     :class:`CaseError`)."""
     onto = onto or default_ontology()
     case = case_from_words(region, topics, lambda w, r: resolve_holder(g, w, r, onto), holder,
-                           onto)
+                           onto, lambda: graph_evidence_index(g))
     if node_id(REGION, case.region) not in g:
         raise CaseError(f"region {case.region!r} is not in the graph; rebuild it with this "
                         "version")

@@ -42,7 +42,7 @@ from shienmap.graph.schema import (
 from .case import Case, CaseError, case_from_words, holder_node
 from .hubs import DEFAULT_RELATIONS, HubRow, hubs
 from .routing import RouteResult, route
-from .words import holder_candidates, holder_suggestions
+from .words import EvidenceIndex, evidence_index, holder_candidates, holder_suggestions
 
 QUERY_DIR = Path(__file__).with_name("cypher")
 _T = TypeVar("_T")
@@ -77,6 +77,7 @@ class CypherBackend:
     def __init__(self, store: CypherStore, onto: Ontology | None = None) -> None:
         self.store = store
         self.onto = onto or default_ontology()
+        self._words: EvidenceIndex | None = None
 
     def q(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
         """Run ``queries/cypher/QUERY.cypher`` with parameters; a long list parameter is sent
@@ -117,7 +118,16 @@ class CypherBackend:
     def make_case(self, region: str, topics: list[str], holder: str | None = None) -> Case:
         """Build a case, finding the holder in the store (raises :class:`CaseError`)."""
         return self._pinned(lambda: case_from_words(region, topics, self._holder, holder,
-                                                    self.onto))
+                                                    self.onto, self._evidence_index))
+
+    def _evidence_index(self) -> EvidenceIndex:
+        """The evidence index of the store's referrals, built once per backend."""
+        if self._words is None:
+            rows = self.q("referral_words")
+            self._words = evidence_index(
+                ([t.split(":", 1)[1] for t in r["topics"] or []], r["quotes"] or [])
+                for r in rows)
+        return self._words
 
     def _holder(self, word: str, region: str) -> str:
         """The holder as :func:`shienmap.queries.case.resolve_holder` finds it, asking the

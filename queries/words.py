@@ -4,8 +4,10 @@
 
 Topics come from, in order: a topic's name or alias (topics.toml) written in the words; its
 everyday `words`, as written or with the same dictionary forms (たたみたい / 畳みたい -> 畳む,
-via the analyser); failing those, the topics whose names, aliases and words share the
-phrase's distinctive content words (a word of that topic alone). Holders are read
+via the analyser); failing those, the words of the documents' own referral sentences about
+each topic (an evidence index built from the graph: a problem described as the documents
+describe it), then the topics whose names, aliases and words share the phrase's distinctive
+content words (a word of that topic alone). Holders are read
 by the same recogniser that reads documents, so every name, alias, short form and kind it
 knows is understood.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from shienmap.graph.ontology import Ontology
@@ -23,6 +25,7 @@ from shienmap.graph.schema import INSTITUTION, KIND, fold
 from shienmap.loaders.analyse import lemmas
 from shienmap.loaders.mentions import ANAPHOR, finder_for
 
+EvidenceIndex = dict[str, Counter[str]]
 _CONTENT = ("名詞", "動詞", "形容詞")
 _FUNCTION = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
 _TOO_COMMON = frozenset({
@@ -36,6 +39,7 @@ _HONORIFICS_AT_START = re.compile(r"^(?:さん|様|さま)")
 _POSSESSIVE = re.compile(
     r"^(?:うちの|当社の|弊社の|わが社の|我が社の|いつもの|取引先の|自社の|うち)")
 _MAX_TOPICS = 3
+_EVIDENCE_MIN = 2  # sentences a word must share with a topic's referrals to point at it
 _SHARED_WORDS = 1.0  # a phrase with no topic word needs a content word of that topic alone
 
 
@@ -82,12 +86,15 @@ def _topic_keys(onto: Ontology) -> list[tuple[str, str, frozenset[str], float]]:
     return out
 
 
-def topics_in(words: str, onto: Ontology) -> list[str]:
+def topics_in(words: str, onto: Ontology,
+              evidence: EvidenceIndex | Callable[[], EvidenceIndex] | None = None) -> list[str]:
     """The topics a phrase speaks of, best first (at most three).
 
     A topic word matches as written or, when it is not written as such, by dictionary forms
     (every word of it but particles: 畳みたい for たたみたい, not 創業計画 for 事業計画). A word
     written inside a longer word of another topic does not count (売りたい in 海外で売りたい).
+    Failing those, the evidence index (built by ``evidence()`` only then), then a content word
+    of one topic alone.
     """
     key = fold(words)
     exact = onto.topic(key)
@@ -110,7 +117,9 @@ def topics_in(words: str, onto: Ontology) -> list[str]:
         scores[topic] = max(scores[topic], hit) + 0.1
     for topic, hit in lemma_hits:
         scores[topic] = max(scores[topic], hit) + 0.1
-    if not scores:  # no topic word: the topics sharing its distinctive content words
+    if not scores and evidence is not None:  # no topic word: the documents' own words
+        scores = _evidence_topics(words, evidence() if callable(evidence) else evidence)
+    if not scores:  # nor those: the topics sharing its distinctive content words
         for lemma in content_lemmas(words):
             owners = _lemma_topics(onto).get(lemma, frozenset())
             for topic in owners:
@@ -121,6 +130,37 @@ def topics_in(words: str, onto: Ontology) -> list[str]:
     best = max(scores.values())
     ranked = sorted(scores, key=lambda t: (-scores[t], t))
     return [t for t in ranked if scores[t] >= best / 2][:_MAX_TOPICS]
+
+
+def evidence_index(pairs: Iterable[tuple[Iterable[str], Iterable[str]]]) -> EvidenceIndex:
+    """lemma -> how many documented referral sentences about each topic contain it, from
+    (topic names, evidence quotes) pairs: the documents' own words for each topic."""
+    index: dict[str, Counter[str]] = {}
+    for topics, quotes in pairs:
+        topics = list(topics)
+        if not topics:
+            continue
+        for quote in quotes:
+            for lemma in content_lemmas(quote):
+                c = index.setdefault(lemma, Counter())
+                for t in topics:
+                    c[t] += 1
+    return index
+
+
+def _evidence_topics(words: str, evidence: EvidenceIndex) -> Counter[str]:
+    """Topics whose documented referral sentences share the phrase's content words: a word
+    counts for a topic it occurs with in at least two sentences, half of its occurrences."""
+    scores: Counter[str] = Counter()
+    for lemma in content_lemmas(words):
+        c = evidence.get(lemma)
+        if not c:
+            continue
+        total = sum(c.values())
+        for topic, n in c.items():
+            if n >= _EVIDENCE_MIN and n / total >= 0.5:
+                scores[topic] += n / total
+    return scores
 
 
 def topic_suggestions(words: str, onto: Ontology, n: int = 5) -> list[str]:

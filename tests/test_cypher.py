@@ -149,6 +149,15 @@ def test_routing_parity_over_all_cases(cypher_store, corpus_graph):
         assert [(a.id, round(a.score, 9), a.path, a.instance, a.evidence) for a in cy] == key, c
 
 
+def test_evidence_index_parity(cypher_store, corpus_graph):
+    """The user's words are read against the same documented sentences in both backends."""
+    from shienmap.queries.case import graph_evidence_index
+
+    backend = CypherBackend(cypher_store)
+    index = graph_evidence_index(corpus_graph[0])
+    assert index and backend._evidence_index() == index
+
+
 @pytest.mark.parametrize("options", [
     {"level": "機関"}, {"level": "機関種別"}, {"level": "機関", "region": "栃木県"},
     {"level": "機関種別", "relations": ("紹介",)},

@@ -74,3 +74,18 @@ def test_loose_holders(written, expected):
 ])
 def test_wishes(phrase, wished):
     assert wished_kinds(phrase, ONTO) == wished
+
+
+def test_documents_own_words_find_a_topic(tmp_path):
+    """A phrase with no topic word finds the topic whose documented referrals use its words."""
+    from shienmap.loaders.pipeline import build_graph
+    from shienmap.queries.case import graph_evidence_index, make_case
+
+    (tmp_path / "a.txt").write_text(
+        "よろず支援拠点は、技術流出を心配する事業者の特許の相談を知財総合支援窓口にとりつぐ。\n"
+        "商工会議所は、技術流出のおそれがある商標の相談を知財総合支援窓口に紹介している。\n",
+        encoding="utf-8")
+    g, _ = build_graph([tmp_path])
+    assert topics_in("技術流出が心配だ", ONTO) == []  # no topic word
+    assert graph_evidence_index(g)["流出"]["知的財産"] == 2
+    assert make_case(g, "群馬県", ["技術流出が心配だ"]).topics == ("知的財産",)
