@@ -81,8 +81,9 @@ class GraphBuilder:
             else:
                 known = o.institutions[m.handler]
                 handler = self.institution(known.name, known.type, known.region)
+            first = {"first": True} if m.first else {}
             self._structural(handler, node_id(TOPIC, m.topic), HANDLES, reference=m.source,
-                             role=m.role, rank=m.rank)
+                             role=m.role, rank=m.rank, **first)
 
     def _structural(self, u: str, v: str, rtype: str, **props: Any) -> None:
         """A structural edge; ``reference`` names the public document it rests on (edges

@@ -82,6 +82,7 @@ class Mandate:
     role: str  # 専門 (the topic's specialist) or 対応
     rank: int  # order among the topic's handlers, 0 first
     source: str
+    first: bool = False  # a firm goes there first (the 身近な支援機関 of 003 別添2)
 
 
 @dataclass(frozen=True)
@@ -405,7 +406,7 @@ def load_ontology(data_dir: Path | None = None) -> Ontology:
         wish_markers=_tuple(top.get("wish", {}).get("after")),
         mandates=tuple(
             Mandate(m["topic"], h.get("kind") or h.get("institution", ""), "kind" in h,
-                    h.get("role", "対応"), rank, h.get("source", ""))
+                    h.get("role", "対応"), rank, h.get("source", ""), bool(h.get("first")))
             for m in man.get("topic", []) for rank, h in enumerate(m.get("handlers", []))),
         escalation_next={m["topic"]: _tuple(m.get("next")) for m in man.get("topic", [])
                          if m.get("next")},

@@ -189,7 +189,8 @@ class CypherBackend:
                         region=node_id(REGION, case.region)):
             g.add_node(r["topic"], label=TOPIC, name=r["topic_name"])
             g.add_edge(r["handler"], r["topic"], key=HANDLES, type=HANDLES,
-                       **{k: r[k] for k in ("role", "rank", "reference") if r[k] is not None})
+                       **{k: r[k] for k in ("role", "rank", "reference", "first")
+                          if r[k] is not None})
             ids |= {r["handler"], *r["bodies"]}
         return ids
 
@@ -198,13 +199,19 @@ class CypherBackend:
             g.add_edge(u, v, key=REFERRAL, type=REFERRAL, **_unflatten(props))
 
     def _add_context(self, g: nx.MultiDiGraph, ids: set[str], case: Case) -> None:
-        """Nodes with their kinds, broader kinds, topics, and the case region's instances."""
+        """Nodes with their kinds, broader kinds, topics, the case region's instances, and,
+        for a municipality, the bodies of those kinds located there."""
         seen: set[str] = set()
         todo = set(ids)
+        local = case.region != case.prefecture  # kinds come down to bodies located there
         while todo:
             rows = self.q("route_context", ids=sorted(todo))
             seen |= todo
             todo = set()
+            kinds = sorted(r["id"] for r in rows if KIND in r["labels"])
+            if local and kinds:
+                todo |= {b["id"] for b in self.q("kind_bodies_in_region", kinds=kinds,
+                                                 region=node_id(REGION, case.region))}
             for r in rows:
                 g.add_node(r["id"], label=_label(r["labels"]), **_unflatten(r["props"]))
                 for o in r["out"]:

@@ -25,8 +25,8 @@ Score of an answer (highest first, ties by id):
 
 Without a holder the answers are where a firm would first go: the institutions and kinds the
 documents show passing such cases on (+0.5), +2 when they take them first (they receive none),
-+3 when that is documented in the case's region, +1 for each case topic they handle (対応);
-the mandates below add the rest.
++3 when that is documented in the case's region; the mandates below add the rest, with +3 for
+a topic's first contacts (mandates.toml `first`: the 身近な支援機関 of 003 別添2).
 
 Mandates (mandates.toml: which kind handles which topic, on what authority) answer every
 case, and say so: the institutions whose mandate covers a case topic are added, brought
@@ -81,6 +81,7 @@ _VIA_BROADER = "（相談を受けた機関の上位の種別・他地域の同�
 SPECIALIST = 4.0
 HANDLER = 2.0
 BROADER_TOPIC = 0.8
+FIRST_CONTACT = 3.0  # a mandate's first contact (身近な支援機関), for a case with no holder
 WISHED = 2.0  # an answer of a kind the firm asks for in its words
 PER_TOPIC = 5  # answers listed for each topic of a case of several
 
@@ -369,8 +370,9 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
 
 def _answer(view: _Graph, case: Case, v: str, path: list[str], where: str | None,
             score: float) -> RouteAnswer | None:
-    """Bring the receiver to the case region: a kind becomes the region's institution where the
-    graph has one; an institution of another prefecture stands for its kind."""
+    """Bring the receiver to the case region: a kind becomes the region's body where the graph
+    has one (:meth:`_Graph.body_for`); an institution of another prefecture stands for its
+    kind."""
     node = v
     if view.label(v) == INSTITUTION and where is not None and where != case.prefecture:
         kind = view.kind_of(v)
@@ -378,13 +380,11 @@ def _answer(view: _Graph, case: Case, v: str, path: list[str], where: str | None
             return None  # practice elsewhere, with no counterpart in the case's region
         node, path = kind, [*path, kind]
     instance_name = None
-    if view.label(node) == KIND:
-        node, narrowed = view.narrowed(node, case.region)
-        path = [*path, *narrowed[1:]]
-        nid, instance_name = view.regional_instance(node, case.region)
-        if nid is not None:
-            node, path = nid, [*path, nid]
-            instance_name = None
+    if view.label(node) == KIND:  # the region's body, as a mandate answer finds it
+        node, down = view.body_for(node, case)
+        path = [*path, *down[1:]]
+        if view.label(node) == KIND:
+            instance_name = view.regional_instance(node, case.region)[1]
     d = view.g.nodes[node]
     return RouteAnswer(node, d["name"], d["label"], d.get("type", d["name"]), d.get("region"),
                        score, path, instance=instance_name)
@@ -436,7 +436,7 @@ def _entry_points(view: _Graph, case: Case) -> list[RouteAnswer]:
                 if k == REFERRAL and set(e.get("topics", [])) & case.topic_ids]
         if not out_t:
             continue  # not documented taking such cases; a mandate alone is _mandates' answer
-        score = len(handled) + (_FIRST_CONTACT_BONUS if not in_t else 0.0) + _DOCUMENTED_BONUS
+        score = (_FIRST_CONTACT_BONUS if not in_t else 0.0) + _DOCUMENTED_BONUS
         if pref == case.prefecture and out_t:
             score += REGIONAL_BONUS  # documented to take such cases in this region
         region_id = node_id(REGION, case.region)
@@ -475,6 +475,8 @@ def _mandates(view: _Graph, case: Case) -> list[RouteAnswer]:
                 continue
             rank = d.get("rank", 0)
             base = SPECIALIST - 0.3 * rank if d.get("role") == "専門" else HANDLER - 0.2 * rank
+            if case.holder is None and d.get("first"):
+                base += FIRST_CONTACT  # where a firm with no adviser yet goes first
             score = max(base, 0.5) * weight
             node, path = view.body_for(handler, case)
             if node in mine:

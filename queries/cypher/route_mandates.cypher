@@ -9,5 +9,5 @@ WHERE t.id IN $topics AND h._push = cur.push AND t._push = cur.push
 OPTIONAL MATCH (b:`機関`)-[:`種別`]->(:`機関種別`)-[:`上位種別`*0..1]->(h)
 WHERE b.region = $region AND b._push = cur.push
 RETURN h.id AS handler, t.id AS topic, t.name AS topic_name, r.role AS role, r.rank AS rank,
-       r.reference AS reference, collect(DISTINCT b.id) AS bodies
+       r.reference AS reference, r.first AS first, collect(DISTINCT b.id) AS bodies
 ORDER BY handler, topic
