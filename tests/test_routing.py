@@ -37,8 +37,8 @@ HELDOUT = tomllib.loads((ANNOTATIONS / "heldout" / "routing_cases.toml").read_te
 
 
 def test_accuracy_on_the_heldout_cases(g):
-    """40 cases kept apart (see tests/annotations/heldout/README.md): measured 24/40 top-1 and
-    32/40 top-3 when added; words that name no topic count as a miss."""
+    """40 cases kept apart (see tests/annotations/heldout/README.md): measured 27/40 top-1 and
+    32/40 top-3; words that name no topic count as a miss."""
     top1 = top3 = unknown = 0
     for c in HELDOUT:
         try:
@@ -52,7 +52,7 @@ def test_accuracy_on_the_heldout_cases(g):
     print(f"\nheld-out routing: top-1 {top1}/{len(HELDOUT)}, top-3 {top3}/{len(HELDOUT)}, "
           f"no topic {unknown}")
     assert len(HELDOUT) == 40
-    assert top1 >= 22 and top3 >= 30
+    assert top1 >= 24 and top3 >= 30
 
 
 def test_accuracy_on_the_cases(g):
