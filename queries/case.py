@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import networkx as nx
 
@@ -45,11 +45,16 @@ class Case:
     related: tuple[str, ...] = ()  # topics related to the case's (half credit)
     wished: tuple[str, ...] = ()  # kinds the firm asks for (銀行と一緒に見てほしい -> 銀行)
 
-    @property
+    @cached_property
     def topic_ids(self) -> frozenset[str]:
         return frozenset(node_id(TOPIC, t) for t in self.topics)
 
-    @property
+    @cached_property
+    def case_ids(self) -> frozenset[str]:
+        """The case's topics and related topics."""
+        return self.topic_ids | self.related_ids
+
+    @cached_property
     def related_ids(self) -> frozenset[str]:
         return frozenset(node_id(TOPIC, t) for t in self.related) - self.topic_ids
 
@@ -131,11 +136,9 @@ def resolve_holder(g: nx.MultiDiGraph, word: str, region: str, onto: Ontology) -
     """The node holding the case, from the words as written (:func:`.words.holder_candidates`):
     a named institution of the graph, else a kind - the region's own body of it when the
     graph has one."""
-    key = fold(word)
-    for n, d in g.nodes(data=True):  # a name or alias exactly as a node of this graph has it
-        if d.get("label") == INSTITUTION and (
-                fold(d["name"]) == key or key in {fold(a) for a in d.get("aliases", [])}):
-            return n
+    named = institution_names(g).get(fold(word))  # a name or alias as this graph has it
+    if named is not None:
+        return named
     found = holder_node(holder_candidates(word, onto), region, onto, g.__contains__)
     if found is not None:
         return found
@@ -163,6 +166,17 @@ def case_from_words(region: str, topics: list[str], holder_of: Callable[[str, st
     related = tuple(dict.fromkeys(r for t in names for r in onto.topics[t].related))
     wished = tuple(dict.fromkeys(k for w in topics for k in wished_kinds(w, onto)))
     return Case(reg, pref, names, tuple(topics), escalate, h, related, wished)
+
+
+@lru_cache(maxsize=2)
+def institution_names(g: nx.MultiDiGraph) -> dict[str, str]:
+    """Folded name or alias -> the first institution node (in the graph's order) holding it."""
+    out: dict[str, str] = {}
+    for n, d in g.nodes(data=True):
+        if d.get("label") == INSTITUTION:
+            for name in (d["name"], *d.get("aliases", [])):
+                out.setdefault(fold(name), n)
+    return out
 
 
 @lru_cache(maxsize=2)

@@ -46,6 +46,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -84,6 +86,8 @@ BROADER_TOPIC = 0.8
 FIRST_CONTACT = 3.0  # a mandate's first contact (身近な支援機関), for a case with no holder
 WISHED = 2.0  # an answer of a kind the firm asks for in its words
 PER_TOPIC = 5  # answers listed for each topic of a case of several
+_REGIONS_KEPT = 64  # regions whose receivers' landing places GraphIndex keeps
+_ELSEWHERE_MARK = "（他の都道府県）"  # a place no case is in: "documented elsewhere"
 
 
 @dataclass
@@ -129,33 +133,189 @@ class RouteResult:
     by_topic: dict[str, list[RouteAnswer]] = field(default_factory=dict)
 
 
+_Member = tuple[float, int, str, str, dict[str, Any], "str | None", "str | None"]
+
+
+@dataclass
+class PeerGroup:
+    """Referrals of one kind's institutions to receivers that stand for one kind in a case of
+    another prefecture (``mapped``), or to one receiver, with the same topics and mandates,
+    documented for a prefecture (``elsewhere``) or not; members are (static support, order in
+    the graph, institution, receiver, data, where, receiver's prefecture), heaviest first."""
+
+    elsewhere: bool
+    mapped: bool
+    sample: str
+    sample_data: dict[str, Any]
+    members: list[_Member] = field(default_factory=list)
+    _here: dict[str | None, list[_Member]] = field(default_factory=dict)
+
+    def at(self, prefecture: str) -> list[_Member]:
+        """The members that are flows of one prefecture (documented for it, or into it)."""
+        if not self._here:
+            for m in self.members:
+                self._here.setdefault(m[5] if m[5] is not None else m[6], []).append(m)
+        return self._here.get(prefecture, [])
+
+
+class GraphIndex:
+    """What routing looks up over and over, built once per graph: the referrals out of each
+    node grouped by topic (None: about no topic in particular), in the graph's order."""
+
+    def __init__(self, g: nx.MultiDiGraph) -> None:
+        self.size = g.number_of_nodes()
+        self.handles: dict[str, frozenset[str]] = {}  # node|inherit -> topic ids (_Graph)
+        self.flows: dict[tuple[str, str, int], str | None] = {}  # flow_prefecture, cached
+        self._quotes: dict[int, list[str]] = {}
+        self._topics: dict[int, frozenset[str]] = {}
+        self._targets: dict[str, dict[tuple[str, bool, bool], Any]] = {}
+        self._peers: dict[str, dict[str | None, list[PeerGroup]]] = {}
+        self.labels: dict[str, str] = {}  # node -> label, kind node, prefecture (_Graph)
+        self.kinds: dict[str, str | None] = {}
+        self.prefectures: dict[str, str | None] = {}
+        self._out: dict[str, dict[str | None, list[tuple[str, dict[str, Any]]]]] = {}
+        self._order: dict[str, dict[int, int]] = {}
+        self._position = {n: i for i, n in enumerate(g)}
+        self._about: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        for u, v, k, data in g.edges(keys=True, data=True):
+            if k != REFERRAL:
+                continue
+            for t in data.get("topics") or ():
+                self._about.setdefault(t, []).append((u, v, data))
+            groups = self._out.setdefault(u, {})
+            order = self._order.setdefault(u, {})
+            order[id(data)] = len(order)
+            for t in data.get("topics") or [None]:
+                groups.setdefault(t, []).append((v, data))
+
+    def peer_groups(self, view: _Graph, kind: str, keys: list[str | None] | None
+                    ) -> list[PeerGroup]:
+        """The referrals of the institutions of ``kind``, grouped (:class:`PeerGroup`), built
+        once per kind; those about the topics in ``keys`` (None: about no topic), or all."""
+        if kind not in self._peers:
+            self._peers[kind] = self._group_peers(view, kind)
+        by_topic = self._peers[kind]
+        if keys is None:
+            return list({id(gr): gr for grs in by_topic.values() for gr in grs}.values())
+        return list({id(gr): gr for key in keys for gr in by_topic.get(key, ())}.values())
+
+    def _group_peers(self, view: _Graph, kind: str) -> dict[str | None, list[PeerGroup]]:
+        groups: dict[tuple[Any, ...], PeerGroup] = {}
+        order = 0
+        for p, _, k in view.g.in_edges(kind, keys=True):
+            if k != IS_KIND:
+                continue
+            for v, data in self._in_order(p):
+                where = view.flow_prefecture(p, v, data)
+                place = view.prefecture(v) if view.label(v) == INSTITUTION else None
+                mapped = view.label(v) == INSTITUTION and (where is not None or place is not None)
+                key = (where is not None, mapped, view.kind_of(v) if mapped else v,
+                       frozenset(data.get("topics", [])), view.handles(v), view.label(v))
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = PeerGroup(where is not None, mapped, v, data)
+                group.members.append((static_support(data), order, p, v, data, where, place))
+                order += 1
+        by_topic: dict[str | None, list[PeerGroup]] = {}
+        for key, group in groups.items():
+            group.members.sort(key=lambda m: (-m[0], m[1]))
+            for t in key[3] or [None]:
+                by_topic.setdefault(t, []).append(group)
+        return by_topic
+
+    def _in_order(self, u: str) -> list[tuple[str, dict[str, Any]]]:
+        """The referrals out of ``u`` in the graph's order."""
+        order = self.order(u)
+        found = {id(d): (v, d) for es in self.referrals_out(u).values() for v, d in es}
+        return sorted(found.values(), key=lambda e: order[id(e[1])])
+
+    def targets(self, region: str) -> dict[tuple[str, bool, bool], Any]:
+        """Where each receiver's referral lands for a case in ``region`` (_Graph.target),
+        kept for the last few regions asked about."""
+        found = self._targets.get(region)
+        if found is None:
+            if len(self._targets) >= _REGIONS_KEPT:
+                self._targets.pop(next(iter(self._targets)))
+            found = self._targets[region] = {}
+        return found
+
+    def about(self, topic: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """The referrals about a topic, (source, receiver, data), in the graph's order."""
+        return self._about.get(topic, [])
+
+    def position(self, n: str) -> int:
+        """A node's place in the graph's order."""
+        return self._position[n]
+
+    def topics_of(self, data: dict[str, Any]) -> frozenset[str]:
+        """The referral's topics as a set (cached)."""
+        key = id(data)
+        found = self._topics.get(key)
+        if found is None:
+            found = self._topics[key] = frozenset(data.get("topics", ()))
+        return found
+
+    def folded_quotes(self, data: dict[str, Any]) -> list[str]:
+        """The referral's evidence quotes, folded (cached)."""
+        key = id(data)
+        if key not in self._quotes:
+            self._quotes[key] = [fold(ev["quote"]) for ev in data.get("evidence", [])]
+        return self._quotes[key]
+
+    def referrals_out(self, u: str) -> dict[str | None, list[tuple[str, dict[str, Any]]]]:
+        return self._out.get(u, {})
+
+    def order(self, u: str) -> dict[int, int]:
+        return self._order.get(u, {})
+
+
+_INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, GraphIndex] = weakref.WeakKeyDictionary()
+
+
+def graph_index(g: nx.MultiDiGraph, *, rebuild: bool = False) -> GraphIndex:
+    """The graph's :class:`GraphIndex`, built on first use and again when the number of nodes
+    changed; after changing only edges of a graph already routed on, pass ``rebuild``."""
+    index = _INDEXES.get(g)
+    if rebuild or index is None or index.size != g.number_of_nodes():
+        index = _INDEXES[g] = GraphIndex(g)
+    return index
+
+
 class _Graph:
     """Cached look-ups over the graph for one routing call."""
 
     def __init__(self, g: nx.MultiDiGraph, onto: Ontology) -> None:
         self.g = g
         self.onto = onto
-        self._handles: dict[str, frozenset[str]] = {}
+        self.index = graph_index(g)
+        self._handles = self.index.handles
+        self._words: list[str] | None = None
+        self._labels = self.index.labels
+        self._kinds = self.index.kinds
+        self._prefectures = self.index.prefectures
 
     def label(self, n: str) -> str:
-        return self.g.nodes[n].get("label", "")
+        found = self._labels.get(n)
+        if found is None:
+            found = self._labels[n] = self.g.nodes[n].get("label", "")
+        return found
 
     def kind_of(self, n: str) -> str | None:
-        d = self.g.nodes[n]
-        if d.get("label") == KIND:
-            return n
-        if d.get("label") == INSTITUTION:
-            return node_id(KIND, d["type"])
-        return None
+        if n not in self._kinds:
+            d = self.g.nodes[n]
+            self._kinds[n] = (n if d.get("label") == KIND else node_id(KIND, d["type"])
+                              if d.get("label") == INSTITUTION else None)
+        return self._kinds[n]
 
     def broader(self, kind: str) -> list[str]:
         return [v for _, v, k in self.g.out_edges(kind, keys=True) if k == BROADER]
 
     def prefecture(self, n: str) -> str | None:
-        region = self.g.nodes[n].get("region")
-        if not region:
-            return None
-        return self.onto.prefecture_of(region.split(":", 1)[1])
+        if n not in self._prefectures:
+            region = self.g.nodes[n].get("region")
+            self._prefectures[n] = (self.onto.prefecture_of(region.split(":", 1)[1])
+                                    if region else None)
+        return self._prefectures[n]
 
     def handles(self, n: str, inherit: bool = True) -> frozenset[str]:
         key = f"{n}|{inherit}"
@@ -175,6 +335,12 @@ class _Graph:
 
     def flow_prefecture(self, u: str, v: str, data: dict[str, Any]) -> str | None:
         """The prefecture a referral is documented for, or None for a general rule."""
+        key = (u, v, id(data))
+        if key not in self.index.flows:
+            self.index.flows[key] = self._flow_prefecture(u, v, data)
+        return self.index.flows[key]
+
+    def _flow_prefecture(self, u: str, v: str, data: dict[str, Any]) -> str | None:
         prefs = {self.onto.prefecture_of(r.split(":", 1)[1]) for r in data.get("regions", [])}
         prefs |= {self.prefecture(n) for n in (u, v) if self.label(n) == INSTITUTION}
         prefs.discard(None)
@@ -203,6 +369,55 @@ class _Graph:
         if narrower != kind and narrower in self.g:
             return narrower, [kind, narrower]
         return kind, [kind]
+
+    def case_words(self, case: Case) -> list[str]:
+        """The case's words (two characters or more), folded."""
+        if self._words is None:
+            self._words = [fold(w) for w in case.words if len(w) >= 2]
+        return self._words
+
+    def referrals_from(self, u: str, case: Case) -> list[tuple[str, dict[str, Any]]]:
+        """The referrals out of ``u`` that can bear on the case: about no topic in particular,
+        or about a case topic or a related one (the graph's index by topic)."""
+        by_topic = self.index.referrals_out(u)
+        if not by_topic:
+            return []
+        if not case.topic_ids:
+            return [e for es in by_topic.values() for e in es]
+        keys = [None, *sorted(case.topic_ids | case.related_ids)]
+        found = {id(data): (v, data) for key in keys for v, data in by_topic.get(key, ())}
+        order = self.index.order(u)
+        return sorted(found.values(), key=lambda e: order[id(e[1])])
+
+    def target(self, v: str, where: str | None, case: Case, crossing: bool = False
+               ) -> tuple[str, list[str], str | None] | None:
+        """(answer node, path after ``v``, instance name) for a referral's receiver, cached
+        for the routing call (see :func:`_answer`)."""
+        targets = self.index.targets(case.region)
+        key = (v, where is not None and where != case.prefecture, crossing)
+        if key not in targets:
+            a = _answer(self, case, v, [v], where, 0.0, crossing=crossing)
+            targets[key] = None if a is None else (a.id, a.path[1:], a.instance)
+        return targets[key]
+
+    def target_elsewhere(self, v: str, case: Case) -> tuple[str, list[str], str | None] | None:
+        """:meth:`target` for a referral documented for another prefecture than the case's:
+        the same for every institution of a kind."""
+        kind = self.kind_of(v) if self.label(v) == INSTITUTION else None
+        if kind is None:
+            return self.target(v, _ELSEWHERE_MARK, case)
+        targets = self.index.targets(case.region)
+        key = (kind, True, False)
+        if key not in targets:
+            a = self.target(v, _ELSEWHERE_MARK, case)
+            targets[key] = None if a is None else (a[0], a[1][1:], a[2])
+        found = targets[key]
+        return None if found is None else (found[0], [kind, *found[1]], found[2])
+
+    def starts_here(self, u: str, case: Case) -> bool:
+        """Whether a referral from ``u`` is a flow of the case's own prefecture (one that may
+        cross its border to an institution of another)."""
+        return self.label(u) == INSTITUTION and self.prefecture(u) == case.prefecture
 
     def regional_instance(self, kind: str, region: str) -> tuple[str | None, str | None]:
         """(node id if in the graph, name per the ontology) of a kind's institution in a region."""
@@ -235,18 +450,19 @@ def route(g: nx.MultiDiGraph, case: Case, *, limit: int = 10, max_hops: int = MA
     """
     onto = onto or default_ontology()
     view = _Graph(g, onto)
-    answers = _ranked(view, case, max_hops)
+    answers = _ranked(view, case, max_hops, limit)
     reason = "" if answers else _why_none(view, case)
     by_topic: dict[str, list[RouteAnswer]] = {}
     if len(case.topics) > 1:
         for t in case.topics:
             one = replace(case, topics=(t,), related=())
-            by_topic[t] = _ranked(view, one, max_hops)[:PER_TOPIC]
-    return RouteResult(case, answers[:limit], reason, by_topic)
+            by_topic[t] = _ranked(view, one, max_hops, PER_TOPIC)
+    return RouteResult(case, answers, reason, by_topic)
 
 
-def _ranked(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
-    """Documented referrals (or first contacts) and mandates, merged, explained, ranked."""
+def _ranked(view: _Graph, case: Case, max_hops: int, limit: int) -> list[RouteAnswer]:
+    """Documented referrals (or first contacts) and mandates, merged, ranked; the first
+    ``limit`` explained."""
     answers = (_entry_points(view, case) if case.holder is None
                else _referrals(view, case, max_hops))
     merged = _merge(case, answers, _mandates(view, case))
@@ -254,7 +470,7 @@ def _ranked(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
     merged.sort(key=lambda a: (-a.score, a.id))
     if merged:  # far weaker answers are noise, not advice
         floor = max(MIN_SCORE, RELATIVE_FLOOR * merged[0].score)
-        merged = [a for a in merged if a.score >= floor]
+        merged = [a for a in merged if a.score >= floor][:limit]
     for a in merged:
         a.reason = explain(view, case, a)
         a.next = _next_steps(view, case, a)
@@ -294,87 +510,233 @@ def _starts(view: _Graph, case: Case) -> list[tuple[str, list[str], float]]:
             chain.append((b, [*path, b], disc * KIND_STEP))
         i += 1
     starts += [c for c in chain if c[0] != h]
-    if kind:
-        base = [h, kind] if kind != h else [kind]
-        for peer, _, k in view.g.in_edges(kind, keys=True):
-            if k == IS_KIND and peer != h and view.prefecture(peer) != case.prefecture:
-                starts.append((peer, [*base, peer], PEER_DISCOUNT))
     return starts
+
+
+def _is_peer(view: _Graph, case: Case, n: str) -> bool:
+    """An institution of the holder's kind in another prefecture (whose practice may carry
+    over, at PEER_DISCOUNT)."""
+    assert case.holder is not None
+    kind = view.kind_of(case.holder)
+    return (n != case.holder and kind is not None and view.label(n) == INSTITUTION
+            and view.kind_of(n) == kind and view.prefecture(n) != case.prefecture)
 
 
 def _relevance(view: _Graph, case: Case, v: str, data: dict[str, Any]
                ) -> tuple[float, bool] | None:
     """(fit, whether the referral or its receiver is about a case topic - or, for a hard case,
     about hard cases), or None for a referral documented for other topics."""
-    topics = set(data.get("topics", []))
+    found = _topic_fit(view, case, v, data)
+    if found is None:
+        return None
+    fit, topical = found
+    bonus, hard = _edge_support(view, case, data)
+    return fit + bonus, topical or hard
+
+
+def _topic_fit(view: _Graph, case: Case, v: str, data: dict[str, Any]
+               ) -> tuple[float, bool] | None:
+    """The part of the fit that depends on the referral's topics and its receiver."""
+    topics = view.index.topics_of(data)
+    if topics and case.topic_ids and topics.isdisjoint(case.case_ids):
+        return None  # a referral documented for other topics
     handled = view.handles(v)
     spread = math.sqrt(len(topics)) if topics else 1.0  # an edge about many topics is vaguer
     fit = (2.0 * len(topics & case.topic_ids) + 1.0 * len(topics & case.related_ids)) / spread
     fit += 1.0 * len(handled & case.topic_ids) + 0.5 * len(handled & case.related_ids)
-    topical = fit > 0
-    if not topical:
-        if topics and case.topic_ids:
-            return None  # a referral documented for other topics
-        fit = 0.1 if handled else 0.3
-    quotes = [fold(ev["quote"]) for ev in data.get("evidence", [])]
-    words = [fold(w) for w in case.words if len(w) >= 2]
-    fit += 0.5 * sum(1 for w in words if any(w in q for q in quotes))
-    if case.escalate and any(e in q for e in view.onto.escalation_words for q in quotes):
-        fit += 1.0
-        topical = True  # the documented way up for hard cases is what the case asks
-    fit += 0.1 * min(len(data.get("evidence", [])), 5)
+    if fit > 0:
+        return fit, True
+    if topics and case.topic_ids:
+        return None  # a referral documented for other topics
+    return (0.1 if handled else 0.3), False
+
+
+def _edge_support(view: _Graph, case: Case, data: dict[str, Any]) -> tuple[float, bool]:
+    """The part that depends on the referral's sentences: +0.5 per case word quoted, +1 when a
+    hard case meets a sentence about hard cases (then True), and the evidence and count."""
+    quotes = view.index.folded_quotes(data)
+    bonus = 0.5 * sum(1 for w in view.case_words(case) if any(w in q for q in quotes))
+    hard = case.escalate and any(e in q for e in view.onto.escalation_words for q in quotes)
+    return bonus + (1.0 if hard else 0.0) + static_support(data), hard
+
+
+def static_support(data: dict[str, Any]) -> float:
+    """What a referral's record adds whatever the case: its evidence and count."""
+    out = 0.1 * min(len(data.get("evidence", [])), 5)
     if data.get("count"):
-        fit += 0.2 * math.log1p(data["count"])
-    return fit, topical
+        out += 0.2 * math.log1p(data["count"])
+    return out
 
 
 def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
+    """Best-first over documented referrals: at each hop only the best way to reach each node
+    is carried on (an answer's score is its last referral's fit times the path's discount, so
+    a worse way there never gives a better answer); practice borrowed from the same kind
+    elsewhere is its own referrals only (:func:`_peer_candidates`), not chains beyond them."""
     starts = _starts(view, case)
-    excluded = {n for n, _, _ in starts}  # the holder, its kinds, its peers elsewhere
+    chain = {n for n, _, _ in starts}  # the holder and its kinds
+
+    def excluded(n: str) -> bool:
+        return n in chain or _is_peer(view, case, n)
+
     kind = view.kind_of(case.holder) if case.holder else None
     own = {case.holder, kind}  # flows documented for the holder itself or its own kind
     best: dict[str, RouteAnswer] = {}
+
+    def offer(v: str, path: list[str], data: dict[str, Any], where: str | None,
+              score: float) -> None:
+        crossing = view.starts_here(path[-1], case)
+        target = view.target(v, where, case, crossing)
+        if target is None or excluded(target[0]):
+            return
+        node, tail, _ = target
+        old = best.get(node)
+        length = len(path) + 1 + len(tail)
+        if old is not None and (score, -length) <= (old.score, -len(old.path)):
+            return
+        answer = _answer(view, case, v, [*path, v], where, score, crossing=crossing)
+        assert answer is not None and answer.id == node
+        answer.basis = "referral" if path[-1] in own else "broader_referral"
+        answer.topics = [t for t in case.topics
+                         if node_id(TOPIC, t) in set(data.get("topics", []))
+                         | view.handles(answer.id)]
+        answer.evidence = _path_evidence(view, answer.path)
+        best[node] = answer
+
+    words_max = 0.5 * len(view.case_words(case)) + (1.0 if case.escalate else 0.0)
+    fit_max = max(0.3, 3.0 * len(case.topic_ids) + 1.5 * len(case.related_ids)) + words_max
     frontier = starts
     for hop in range(1, max_hops + 1):
-        nxt: list[tuple[str, list[str], float]] = []
+        nxt: dict[str, tuple[list[str], float]] = {}
         for u, path, disc in frontier:
-            for _, v, k, data in view.g.out_edges(u, keys=True, data=True):
-                if k != REFERRAL or v in path:
+            factor = disc * HOP_DECAY ** (hop - 1)
+            last = hop == max_hops
+            for v, data in view.referrals_from(u, case):
+                if v in path:
                     continue
-                found = _relevance(view, case, v, data)
-                if found is None:
+                if last and _cannot_win(view, case, u, v, data, factor, best, fit_max):
                     continue
-                rel, topical = found
+                fit = _topic_fit(view, case, v, data)
+                if fit is None:
+                    continue
+                if hop < max_hops and (v not in nxt or nxt[v][1] < disc * HOP_DECAY):
+                    nxt[v] = ([*path, v], disc * HOP_DECAY)
                 where = view.flow_prefecture(u, v, data)
-                if where == case.prefecture:  # a regional flow; half as much if about no topic
-                    rel += REGIONAL_BONUS if topical else REGIONAL_BONUS / 2
-                score = rel
-                if where is not None and where != case.prefecture:
-                    score *= ELSEWHERE
-                score *= disc * HOP_DECAY ** (hop - 1)
-                nxt.append((v, [*path, v], disc * HOP_DECAY))
-                answer = _answer(view, case, v, [*path, v], where, score)
-                if answer is None or answer.id in excluded:
+                target = view.target(v, where, case, view.starts_here(u, case))
+                if target is None or excluded(target[0]):
                     continue
-                answer.basis = "referral" if path[-1] in own else "broader_referral"
-                answer.topics = [t for t in case.topics
-                                 if node_id(TOPIC, t) in set(data.get("topics", []))
-                                 | view.handles(answer.id)]
-                answer.evidence = _path_evidence(view, answer.path)
-                old = best.get(answer.id)
-                if old is None or (answer.score, -len(answer.path)) > (old.score, -len(old.path)):
-                    best[answer.id] = answer
-        frontier = nxt
+                now = best.get(target[0])
+                if now is not None:  # skip what cannot beat the answer's best way so far
+                    most = fit[0] + words_max + static_support(data)
+                    if _scored(case, most, True, where) * factor < now.score - 1e-9:
+                        continue
+                bonus, hard = _edge_support(view, case, data)
+                score = _scored(case, fit[0] + bonus, fit[1] or hard, where) * factor
+                offer(v, path, data, where, score)
+        if hop == 1 and kind:  # the same kind elsewhere, after the holder's own first hops
+            base = [case.holder, kind] if kind != case.holder else [kind]
+            for p, v, data, where, score in _peer_candidates(view, case, kind, best, excluded):
+                offer(v, [*base, p], data, where, score)
+        frontier = [(v, p, d) for v, (p, d) in nxt.items()]
     return list(best.values())
 
 
+def _cannot_win(view: _Graph, case: Case, u: str, v: str, data: dict[str, Any], factor: float,
+                best: dict[str, RouteAnswer], fit_max: float) -> bool:
+    """Whether a last-hop referral is certain to score below the best way to its answer found
+    so far, whatever its topics (``fit_max``: the most any referral can fit this case)."""
+    where = view.flow_prefecture(u, v, data)
+    target = view.target(v, where, case, view.starts_here(u, case))
+    if target is None:
+        return True
+    now = best.get(target[0])
+    most = _scored(case, fit_max + static_support(data), True, where) * factor
+    return now is not None and most < now.score - 1e-9
+
+
+def _scored(case: Case, rel: float, topical: bool, where: str | None) -> float:
+    """A referral's fit with its place: +REGIONAL_BONUS for one documented in the case's
+    prefecture (half if about no topic), ×ELSEWHERE for one documented in another."""
+    if where == case.prefecture:  # a regional flow; half as much if about no topic
+        rel += REGIONAL_BONUS if topical else REGIONAL_BONUS / 2
+    if where is not None and where != case.prefecture:
+        rel *= ELSEWHERE
+    return rel
+
+
+def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, RouteAnswer],
+                     excluded: Callable[[str], bool],
+                     ) -> list[tuple[str, str, dict[str, Any], str | None, float]]:
+    """The best referral of the holder's kind elsewhere to each answer, as (peer, receiver,
+    data, where, score) in the order the graph lists them. Referrals are grouped once per
+    graph by receiver's kind, place and topics (GraphIndex.peer_groups); a group whose
+    receivers all stand for their kind here is scored once for its topics and receiver, and
+    its members are read in order of their record's weight only while one could still win."""
+    holder = case.holder
+    words_max = 0.5 * len(view.case_words(case)) + (1.0 if case.escalate else 0.0)
+    picks: dict[str, tuple[float, int, str, str, dict[str, Any], str | None]] = {}
+    keys = [None, *sorted(case.topic_ids | case.related_ids)] if case.topic_ids else None
+    def pick(target: str, score: float, order: int, p: str, v: str, data: dict[str, Any],
+             where: str | None) -> None:
+        now = picks.get(target)
+        if now is None or (score, -order) > (now[0], -now[1]):
+            picks[target] = (score, order, p, v, data, where)
+
+    def one_by_one(order: int, p: str, v: str, data: dict[str, Any], where: str | None) -> None:
+        found = _relevance(view, case, v, data)
+        if found is None:
+            return
+        target = view.target(v, where, case)
+        if target is not None and not excluded(target[0]):
+            pick(target[0], _scored(case, *found, where) * PEER_DISCOUNT, order, p, v, data,
+                 where)
+
+    def usable(p: str, v: str) -> bool:
+        return p != holder and v not in (holder, kind) and view.prefecture(p) != case.prefecture
+
+    for group in view.index.peer_groups(view, kind, keys):
+        if not group.mapped:  # receivers that stay themselves: each read on its own
+            for _, order, p, v, data, where, _ in group.members:
+                if usable(p, v):
+                    one_by_one(order, p, v, data, where)
+            continue
+        here = {id(m) for m in group.at(case.prefecture)}
+        for _, order, p, v, data, where, _ in group.at(case.prefecture):  # flows of here
+            if usable(p, v):
+                one_by_one(order, p, v, data, where)
+        found = _topic_fit(view, case, group.sample, group.sample_data)
+        if found is None:
+            continue
+        target = view.target_elsewhere(group.sample, case)
+        if target is None or excluded(target[0]):
+            continue
+        factor = (ELSEWHERE if group.elsewhere else 1.0) * PEER_DISCOUNT
+        for m in group.members:
+            static, order, p, v, data, where, _ = m
+            if id(m) in here or not usable(p, v):
+                continue
+            now = picks.get(target[0])
+            floor = now[0] if now else (best[target[0]].score if target[0] in best else -1)
+            if (found[0] + static + words_max) * factor < floor - 1e-9:
+                break  # heavier records came first: none after this one can win
+            rel, _ = _relevance(view, case, v, data) or (0.0, False)
+            pick(target[0], rel * factor, order, p, v, data, where)
+    chosen = sorted(picks.values(), key=lambda x: x[1])
+    return [(p, v, data, where, score) for score, _, p, v, data, where in chosen]
+
+
 def _answer(view: _Graph, case: Case, v: str, path: list[str], where: str | None,
-            score: float) -> RouteAnswer | None:
+            score: float, *, crossing: bool = True) -> RouteAnswer | None:
     """Bring the receiver to the case region: a kind becomes the region's body where the graph
     has one (:meth:`_Graph.body_for`); an institution of another prefecture stands for its
-    kind."""
+    kind - in a flow documented for another prefecture, and in any flow that does not start
+    in the case's prefecture (``crossing``: only the case's own bodies' documented flows reach
+    across its border)."""
     node = v
-    if view.label(v) == INSTITUTION and where is not None and where != case.prefecture:
+    foreign = (not crossing and view.label(v) == INSTITUTION
+               and view.prefecture(v) not in (None, case.prefecture))
+    if view.label(v) == INSTITUTION and (foreign or (where is not None
+                                                     and where != case.prefecture)):
         kind = view.kind_of(v)
         if kind is None or not view.g.nodes[kind].get("per_prefecture"):
             return None  # practice elsewhere, with no counterpart in the case's region
@@ -421,21 +783,29 @@ def _why_none(view: _Graph, case: Case) -> str:
 
 
 def _entry_points(view: _Graph, case: Case) -> list[RouteAnswer]:
+    """Where a firm with no adviser yet goes first: the institutions of the case's prefecture
+    and the kinds the documents show passing its topics' cases on (read from the graph's
+    index of referrals by topic)."""
     answers: dict[str, RouteAnswer] = {}
-    for n, d in view.g.nodes(data=True):
-        if d.get("label") not in (INSTITUTION, KIND):
+    out_by: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    received: set[str] = set()
+    seen: set[int] = set()
+    for t in sorted(case.topic_ids):
+        for u, v, e in view.index.about(t):
+            if id(e) not in seen:
+                seen.add(id(e))
+                out_by.setdefault(u, []).append((v, e))
+            received.add(v)
+    for n in sorted(out_by, key=view.index.position):
+        label = view.label(n)
+        if label not in (INSTITUTION, KIND):
             continue
-        pref = view.prefecture(n) if d["label"] == INSTITUTION else None
-        if d["label"] == INSTITUTION and pref != case.prefecture:
+        pref = view.prefecture(n) if label == INSTITUTION else None
+        if label == INSTITUTION and pref != case.prefecture:
             continue
         handled = view.handles(n, inherit=False) & case.topic_ids
-        out_t = sorted(((v, e) for _, v, k, e in view.g.out_edges(n, keys=True, data=True)
-                        if k == REFERRAL and set(e.get("topics", [])) & case.topic_ids),
-                       key=lambda ve: ve[0])  # the same order in every backend
-        in_t = [e for _, _, k, e in view.g.in_edges(n, keys=True, data=True)
-                if k == REFERRAL and set(e.get("topics", [])) & case.topic_ids]
-        if not out_t:
-            continue  # not documented taking such cases; a mandate alone is _mandates' answer
+        out_t = sorted(out_by[n], key=lambda ve: ve[0])  # the same order in every backend
+        in_t = n in received
         score = (_FIRST_CONTACT_BONUS if not in_t else 0.0) + _DOCUMENTED_BONUS
         if pref == case.prefecture and out_t:
             score += REGIONAL_BONUS  # documented to take such cases in this region
@@ -586,8 +956,10 @@ def _explain_basis(view: _Graph, case: Case, a: RouteAnswer) -> str:
     if a.basis in ("referral", "broader_referral"):
         srcs = [view.g.nodes[ev["source"]]["name"] for ev in a.evidence if ev.get("source")]
         src = srcs[0] if srcs else (view.g.nodes[case.holder]["name"] if case.holder else "")
-        places = sorted({p for p in (view.flow_prefecture(ev["source"], ev["target"], {})
-                                     for ev in a.evidence if ev.get("source")) if p})
+        places = sorted({p for p in (
+            view.flow_prefecture(ev["source"], ev["target"],
+                                 view.g.edges[ev["source"], ev["target"], REFERRAL])
+            for ev in a.evidence if ev.get("source")) if p})
         where = f"{places[0]}の事例として" if places else "一般的な流れとして"
         via = "" if a.basis == "referral" else _VIA_BROADER
         hops = [view.g.nodes[v]["name"] for u, v in itertools.pairwise(a.path)

@@ -66,6 +66,17 @@ def _inflected_lemmas(text: str) -> frozenset[str]:
 
 
 @cache
+def _institution_lemmas(onto: Ontology) -> frozenset[str]:
+    """Content words of the kinds' names, aliases and head nouns (機関, センター, 協会): they say
+    who, not what the problem is."""
+    out: set[str] = set()
+    for k in onto.kinds.values():
+        for w in (k.name, *k.aliases, *k.suffixes, *k.heads):
+            out |= content_lemmas(w)
+    return frozenset(out)
+
+
+@cache
 def _lemma_topics(onto: Ontology) -> dict[str, frozenset[str]]:
     """content lemma -> the topics whose name, aliases or words contain it."""
     out: dict[str, set[str]] = {}
@@ -120,11 +131,14 @@ def topics_in(words: str, onto: Ontology,
     if not scores and evidence is not None:  # no topic word: the documents' own words
         scores = _evidence_topics(words, evidence() if callable(evidence) else evidence)
     if not scores:  # nor those: the topics sharing its distinctive content words
-        for lemma in content_lemmas(words):
-            owners = _lemma_topics(onto).get(lemma, frozenset())
-            for topic in owners:
-                scores[topic] += 1 / len(owners)
-        scores = Counter({t: v for t, v in scores.items() if v >= _SHARED_WORDS})
+        mine = content_lemmas(words) - _institution_lemmas(onto)
+        known = [lemma for lemma in mine if lemma in _lemma_topics(onto)]
+        if 2 * len(known) >= len(mine):  # most of what it says is about some topic
+            for lemma in known:
+                owners = _lemma_topics(onto)[lemma]
+                for topic in owners:
+                    scores[topic] += 1 / len(owners)
+            scores = Counter({t: v for t, v in scores.items() if v >= _SHARED_WORDS})
     if not scores:
         return []
     best = max(scores.values())
