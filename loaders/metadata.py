@@ -112,6 +112,7 @@ def infer_meta(body: str, header: dict[str, str] | None = None,
     title = header.get("title") or declared.get("title")
     if not title:
         title = next((ln for ln in lines[:3] if len(ln) <= _TITLE_MAX and "。" not in ln), None)
+        title = title.lstrip("#").strip() if title else title  # a Markdown heading
     date_text = header.get("date") or declared.get("date")
     date = parse_date(date_text) if date_text else None
     if date is None:

@@ -349,7 +349,8 @@ def _pdf_info(data: bytes) -> dict[str, str]:
             value = entry.get(key)
             if isinstance(value, bytes):
                 value = _pdf_string(value)
-            if isinstance(value, str) and value.strip() and name not in out:
+            if (isinstance(value, str) and value.strip() and name not in out
+                    and value.strip().lower() not in _PLACEHOLDERS):
                 out[name] = value.strip()
     if "date" in out:  # D:20231019... -> 2023年10月19日 for parse_date
         m = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", out["date"])
@@ -407,6 +408,22 @@ def _pypdf_text(data: bytes) -> str | None:
         return None
 
 
+_PLACEHOLDERS = frozenset({"untitled", "anonymous", "unknown", "none", "no title", "title",
+                           "author", "user", "owner", "admin", "administrator"})
+_MARKDOWN_LINE = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,3}[.)]|>)[ \t]+)+", re.MULTILINE)
+
+
+def mask_markdown(text: str) -> str:
+    """Markdown's list and quote markers (``-`` ``1.`` ``>``) blanked out, one space per
+    character so that offsets into the text hold; headings (``#``) stay, the segmenter reads
+    them as headings, and tables are read as tables.
+
+    >>> mask_markdown("## 見出し\n- 項目")
+    '## 見出し\n  項目'
+    """
+    return _MARKDOWN_LINE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def read_document(path: Path | str) -> RawDocument:
     """Read one document; raise :class:`DocumentError` if it cannot be read."""
     p = Path(path)
@@ -430,6 +447,8 @@ def read_document(path: Path | str) -> RawDocument:
             text, declared = _html(text)
             if not text.strip():
                 raise DocumentError(p, "HTML page has no visible text")
+    if p.suffix.lower() == ".md":
+        text = mask_markdown(text)
     header, body = split_header(text)
     if not body.strip():
         raise DocumentError(p, "only metadata header lines, no text")

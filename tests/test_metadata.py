@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import ROOT
 from shienmap.loaders.metadata import infer_meta, parse_date, split_header
 from shienmap.loaders.read import read_document
 
@@ -56,3 +57,25 @@ def test_html_title_and_meta(tmp_path):
                  '</head><body><p>本文です。</p></body></html>', encoding="utf-8")
     meta = read_document(p).meta
     assert (meta.title, meta.publisher) == ("お知らせ", "架空協会")
+
+
+def test_markdown_markup_is_not_part_of_titles_or_quotes(tmp_path):
+    """A Markdown heading is not the title's text; list markers are not the evidence's."""
+    from shienmap.loaders.pipeline import build_graph
+
+    (tmp_path / "note.md").write_text(
+        "# 岐阜県の連携\n\n- 大垣信用金庫は、事業承継の相談を岐阜県事業承継・引継ぎ支援センターに"
+        "紹介している。\n", encoding="utf-8")
+    g, report = build_graph([tmp_path])
+    assert report.documents[0].title == "岐阜県の連携"
+    quotes = [ev["quote"] for *_, d in g.edges(data=True) for ev in d.get("evidence", [])]
+    assert quotes and all(not q.startswith(("-", " ")) for q in quotes)
+    assert any(q.startswith("大垣信用金庫は") for q in quotes)
+
+
+def test_placeholder_pdf_metadata_is_ignored():
+    """A PDF whose information dictionary says "untitled" by "anonymous" gets its title from
+    its text."""
+    meta = read_document(ROOT / "tests" / "fixtures" / "docs" / "tottori.pdf").meta
+    assert meta.title and meta.title.lower() != "untitled"
+    assert meta.publisher is None

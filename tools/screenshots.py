@@ -1,9 +1,10 @@
-"""Regenerate the README's pictures from the reference corpus; none is drawn by hand.
+"""Regenerate the README's pictures; none is drawn by hand.
 
     python tools/screenshots.py [--corpus ../shared/corpus] [--out docs/img]
 
-Builds the graph from the corpus, writes the maps (national, a search and a click on it, a route
-view) and opens each in headless Chromium (Debian's ``chromium``, driven by Playwright with no
+Builds the graph from the corpus and writes the maps (national, a route view) and, from our own
+test documents (tests/fixtures/docs, so that no corpus sentence is pictured), a search and a
+click on a body showing its evidence, and opens each in headless Chromium (Debian's ``chromium``, driven by Playwright with no
 browser download, network off) to take a screenshot; draws the gaps heat-map with matplotlib.
 Writes ``map-national.png``, ``map-evidence.png``, ``map-route.png`` and ``gaps-heatmap.png``.
 """
@@ -46,12 +47,13 @@ def _shoot(browser, html: Path, png: Path, action=None) -> None:
 
 
 def _search_and_show(page) -> None:
-    """Find 静岡県信用保証協会 by an alias, as a person would, and show its evidence."""
-    page.fill("#shienmap-search", "静岡保証協会")
+    """Find 静岡県中小企業活性化協議会 by a short name, as a person would, and show its
+    evidence (the map of our own test documents: the picture quotes none of the corpus)."""
+    page.fill("#shienmap-search", "静岡県活性化協議会")
     page.press("#shienmap-search", "Enter")
-    page.evaluate("network.moveTo({scale: 0.9, animation: false,"
-                  " position: network.getPositions(['機関:静岡県信用保証協会'])"
-                  "['機関:静岡県信用保証協会']})")
+    page.evaluate("network.moveTo({scale: 1.2, animation: false,"
+                  " position: network.getPositions(['機関:静岡県中小企業活性化協議会'])"
+                  "['機関:静岡県中小企業活性化協議会']})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,13 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         national = write_map(render_map(map_subgraph(g), built=built), Path(tmp) / "n.html")
+        own, _ = build_graph([ROOT / "tests" / "fixtures" / "docs"])
+        ours = write_map(render_map(map_subgraph(own), built=built), Path(tmp) / "o.html")
         result = route(g, make_case(g, "長野県", ["経営課題が不明確"], "諏訪信用金庫"))
         routed = write_map(render_map(map_subgraph(g, route=result), built=built),
                            Path(tmp) / "r.html")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=_chromium(args.chromium), args=ARGS)
             _shoot(browser, national, args.out / "map-national.png")
-            _shoot(browser, national, args.out / "map-evidence.png", _search_and_show)
+            _shoot(browser, ours, args.out / "map-evidence.png", _search_and_show)
             _shoot(browser, routed, args.out / "map-route.png")
             browser.close()
     heat = save_figure(gap_heatmap(gaps(g), only_documented_pairs=True),
