@@ -11,7 +11,11 @@ prefecture) is built, then sentences are resolved and related in order.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing as mp
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,6 +36,7 @@ from shienmap.graph.schema import (
     node_id,
 )
 
+from .analyse import analyse
 from .context import DocumentContext, DocumentIndex
 from .mentions import Mention, finder_for
 from .normalise import normalise_text
@@ -77,6 +82,7 @@ class Extraction:
     sentences: int = 0
 
 
+log = logging.getLogger(__name__)
 WINDOW = 5000  # sentences resolved together: any ordinary document, a bounded part of a huge one
 
 
@@ -279,26 +285,85 @@ class BuildReport:
 
 def load_raw(b: GraphBuilder, raw: RawDocument) -> DocumentSummary:
     """Normalise, extract and merge one read document, a window at a time."""
-    summary = DocumentSummary(raw.name, str(raw.path), raw.format, raw.encoding, 0, 0, 0,
-                              **raw.meta.as_dict())
-    text = normalise_text(raw.text)
-    publisher = raw.meta.publisher
+    summary, parts = _extracted(raw, b.onto)
     del raw  # the raw text is not needed beside the normalised one
-    summary.characters = len(text)
-    for part in extract_windows(summary.name, text, b.onto, publisher):
-        add_extraction(b, part)
-        summary.sentences += part.sentences
-        summary.relations += len(part.facts) + sum(len(t.cells) for t in part.tables)
+    for part in parts:
+        _merge_part(b, summary, part)
     return summary
 
 
+def _extracted(raw: RawDocument, onto: Ontology
+               ) -> tuple[DocumentSummary, Iterator[Extraction]]:
+    """A read document's summary and its extraction, a window at a time (lazily)."""
+    summary = DocumentSummary(raw.name, str(raw.path), raw.format, raw.encoding, 0, 0, 0,
+                              **raw.meta.as_dict())
+    text = normalise_text(raw.text)
+    summary.characters = len(text)
+    return summary, extract_windows(summary.name, text, onto, raw.meta.publisher)
+
+
+def _merge_part(b: GraphBuilder, summary: DocumentSummary, part: Extraction) -> None:
+    add_extraction(b, part)
+    summary.sentences += part.sentences
+    summary.relations += len(part.facts) + sum(len(t.cells) for t in part.tables)
+
+
+# ---------------------------------------------------------------- in parallel
+
+_WORKER_ONTO: Ontology | None = None
+
+
+def _worker_start(onto: Ontology) -> None:
+    global _WORKER_ONTO
+    _WORKER_ONTO = onto
+
+
+def _worker_extract(path: Path) -> tuple[DocumentSummary, list[Extraction]] | DocumentError:
+    """Read and extract one document in a worker process (merging stays in the parent, in
+    document order, so the graph is the same as a serial build's)."""
+    assert _WORKER_ONTO is not None
+    try:
+        raw = read_document(path)
+    except DocumentError as exc:
+        return exc
+    summary, parts = _extracted(raw, _WORKER_ONTO)
+    del raw
+    return summary, list(parts)
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _pool(onto: Ontology, jobs: int) -> ProcessPoolExecutor | None:
+    """``jobs`` worker processes (forked where the platform allows, so the loaded dictionary
+    and ontology are shared, not loaded again), or None where processes cannot be started
+    (a sandbox without semaphores): the build then runs in this process."""
+    method = "fork" if "fork" in mp.get_all_start_methods() else None
+    if method == "fork":  # load once here; the workers inherit them
+        finder_for(onto)
+        analyse("支援機関。")
+    try:
+        return ProcessPoolExecutor(jobs, mp_context=mp.get_context(method),
+                                   initializer=_worker_start, initargs=(onto,))
+    except (ImportError, OSError, NotImplementedError) as exc:
+        log.warning("cannot start %d worker processes (%s); reading in this one", jobs, exc)
+        return None
+
+
 def build_graph(inputs: Iterable[str | Path], onto: Ontology | None = None,
-                progress: Callable[[int, int, str], None] | None = None,
+                progress: Callable[[int, int, str], None] | None = None, jobs: int = 1,
                 ) -> tuple[nx.MultiDiGraph, BuildReport]:
     """Read every document under ``inputs`` and build the merged graph.
 
     Unreadable documents are skipped and listed in the report; the others still load.
-    ``progress(i, n, name)`` is called before each document.
+    ``progress(i, n, name)`` is called before each document is merged. With ``jobs`` > 1
+    documents are read and extracted in that many processes and merged here in order: the
+    graph is the same as with one.
     """
     onto = onto or default_ontology()
     builder = GraphBuilder(onto)
@@ -306,21 +371,42 @@ def build_graph(inputs: Iterable[str | Path], onto: Ontology | None = None,
     paths, errors = find_documents(inputs)
     report.skipped += [(str(e.path), e.reason) for e in errors]
     names: dict[str, str] = {}
-    for i, p in enumerate(paths):
-        if progress:
-            progress(i, len(paths), p.name)
-        try:
-            raw = read_document(p)
-        except DocumentError as exc:
-            report.skipped.append((str(exc.path), exc.reason))
-            continue
-        if raw.name in names:
-            report.skipped.append((str(p), f"same file name as {names[raw.name]}; evidence "
+
+    def fresh(p: Path, name: str) -> bool:
+        if name in names:
+            report.skipped.append((str(p), f"same file name as {names[name]}; evidence "
                                            "names documents by file name"))
-            continue
-        names[raw.name] = str(p)
-        pending, raw = [raw], None  # only load_raw holds the raw text, freed once normalised
-        report.documents.append(load_raw(builder, pending.pop()))
+            return False
+        names[name] = str(p)
+        return True
+
+    pool = _pool(onto, min(jobs, len(paths))) if jobs > 1 and len(paths) > 1 else None
+    if pool is not None:
+        with pool:  # documents extracted in the workers, merged here in their order
+            results = pool.map(_worker_extract, paths)
+            for i, (p, result) in enumerate(zip(paths, results, strict=True)):
+                if progress:
+                    progress(i, len(paths), p.name)
+                if isinstance(result, DocumentError):
+                    report.skipped.append((str(result.path), result.reason))
+                    continue
+                summary, parts = result
+                if fresh(p, summary.name):
+                    for part in parts:
+                        _merge_part(builder, summary, part)
+                    report.documents.append(summary)
+    else:
+        for i, p in enumerate(paths):
+            if progress:
+                progress(i, len(paths), p.name)
+            try:
+                raw = read_document(p)
+            except DocumentError as exc:
+                report.skipped.append((str(exc.path), exc.reason))
+                continue
+            if fresh(p, raw.name):
+                pending, raw = [raw], None  # only load_raw holds the raw text
+                report.documents.append(load_raw(builder, pending.pop()))
     builder.g.graph["documents"] = [
         {"name": d.name, "title": d.title, "publisher": d.publisher, "date": d.date,
          "source": d.source} for d in sorted(report.documents, key=lambda d: d.name)]

@@ -59,6 +59,9 @@ class DocumentError(Exception):
         self.shown = shown(path)
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[Path, str]]:
+        return DocumentError, (self.path, self.reason)  # across processes (build --jobs)
+
 
 @dataclass(frozen=True)
 class RawDocument:

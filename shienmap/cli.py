@@ -18,6 +18,7 @@ import os
 import re
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None,
                    help="where to write the graph (default: the --graph path)")
     b.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    b.add_argument("--jobs", type=int_range(1, 256), default=None, metavar="N",
+                   help="documents read in N processes at once (default: this machine's "
+                        "cores); the graph is the same whatever N")
     _common(b)
     b.set_defaults(func=cmd_build)
 
@@ -480,17 +484,28 @@ def cmd_hubs(args: argparse.Namespace) -> int:
 
 
 def _progress(quiet: bool):
+    """``[i/n] name`` on stderr, with documents a second and the time left once a few are
+    done."""
+    started = time.monotonic()
+
     def report(i: int, n: int, name: str) -> None:
-        if not quiet:
-            print(f"[{i + 1}/{n}] reading {name}", file=sys.stderr, flush=True)
+        if quiet:
+            return
+        line = f"[{i + 1}/{n}] reading {name}"
+        elapsed = time.monotonic() - started
+        if i >= 3 and elapsed > 1.0:
+            rate = i / elapsed
+            line += f" ({rate:.1f} documents/s, about {(n - i) / rate:.0f} s left)"
+        print(line, file=sys.stderr, flush=True)
     return report
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from shienmap.loaders.pipeline import build_graph
+    from shienmap.loaders.pipeline import build_graph, default_jobs
 
     out = args.out or args.graph
-    g, report = build_graph(args.docs, progress=_progress(args.quiet))
+    jobs = args.jobs or default_jobs()
+    g, report = build_graph(args.docs, progress=_progress(args.quiet), jobs=jobs)
     for path, reason in report.skipped:
         print(f"shienmap: skipped {path}: {reason}", file=sys.stderr)
     if not report.documents:
