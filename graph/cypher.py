@@ -632,14 +632,22 @@ def export_statements(g: nx.MultiDiGraph, batch: int = 200) -> list[str]:
     for (rtype, start, end), rows in edge_rows(g).items():
         for i in range(0, len(rows), batch):
             body.append((edge_statement(rtype, start, end), cypher_literal(rows[i:i + batch])))
-    digest = hashlib.sha256("\n".join(r for _, r in body).encode("utf-8")).hexdigest()[:16]
-    gen = cypher_literal(f"{EXPORT_GENERATION}-{digest}")
+    gen = cypher_literal(export_generation(g))
     out += [q.replace("$rows", rows).replace("$push", gen) for q, rows in body]
     out.append(f"MERGE (c:{META} {{id: 'current'}}) SET c.push = {gen}, "
                f"c.nodes = {g.number_of_nodes()}, c.relationships = {g.number_of_edges()}, "
                "c.pushed_at = null")
     out.append(RETIRE.replace("$push", gen))
     return out
+
+
+def export_generation(g: nx.MultiDiGraph) -> str:
+    """The generation an export writes, named after the graph's content (the same graph gives
+    the same name, in the Cypher script and in the CSV files)."""
+    body = [cypher_literal(rows) for rows in node_rows(g).values()]
+    body += [cypher_literal(rows) for rows in edge_rows(g).values()]
+    digest = hashlib.sha256("\n".join(body).encode("utf-8")).hexdigest()[:16]
+    return f"{EXPORT_GENERATION}-{digest}"
 
 
 def export_cypher(g: nx.MultiDiGraph, path: Path | str) -> Path:
@@ -657,15 +665,22 @@ def export_cypher(g: nx.MultiDiGraph, path: Path | str) -> Path:
 
 
 def export_csv(g: nx.MultiDiGraph, folder: Path | str) -> list[Path]:
-    """CSV files for ``neo4j-admin database import full`` (one per label and per type)."""
+    """CSV files for ``neo4j-admin database import full`` (one per label and per type, and
+    one for the current-generation pointer): every node and relationship carries ``_push``,
+    the export's generation, so the shipped queries read the imported graph as they read a
+    pushed one. Header fields follow the tool's format (``name:type``, ``:ID``, ``:LABEL``,
+    ``:START_ID``, ``:END_ID``, ``:TYPE``; arrays ``type[]`` joined by ``;``)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    gen = export_generation(g)
 
     def header_of(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
         keys: dict[str, str] = {}
         for r in rows:
             for k, v in r["props"].items():
+                if v is None or v == [] or (k in keys and keys[k] != "string[]"):
+                    continue  # an empty list says nothing of its items' type
                 kind = "string"
                 if isinstance(v, bool):
                     kind = "boolean"
@@ -676,7 +691,11 @@ def export_csv(g: nx.MultiDiGraph, folder: Path | str) -> list[Path]:
                 if isinstance(v, list):
                     inner = {type(x) for x in v}
                     kind = "long[]" if inner and inner <= {int} else "string[]"
-                keys.setdefault(k, kind)
+                if keys.get(k) in (None, "string[]"):
+                    keys[k] = kind
+        for r in rows:  # keys only ever empty
+            for k in r["props"]:
+                keys.setdefault(k, "string[]")
         return sorted(keys.items())
 
     def cell(v: Any) -> str:
@@ -691,17 +710,25 @@ def export_csv(g: nx.MultiDiGraph, folder: Path | str) -> list[Path]:
         p = out / f"nodes_{i}_{label}.csv"
         with p.open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["id:ID", *(f"{k}:{t}" for k, t in cols), ":LABEL"])
+            w.writerow(["id:ID", *(f"{k}:{t}" for k, t in cols), "_push:string", ":LABEL"])
             for r in rows:
-                w.writerow([r["id"], *(cell(r["props"].get(k)) for k, _ in cols), label])
+                w.writerow([r["id"], *(cell(r["props"].get(k)) for k, _ in cols), gen, label])
         written.append(p)
+    p = out / "nodes_pointer.csv"  # (:`_shienmap` {id: 'current', push}) names the generation
+    with p.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id:ID", "push:string", "nodes:long", "relationships:long", ":LABEL"])
+        w.writerow(["current", gen, g.number_of_nodes(), g.number_of_edges(), META_LABEL])
+    written.append(p)
     for i, ((rtype, _, _), rows) in enumerate(edge_rows(g).items()):
         cols = header_of(rows)
         p = out / f"relationships_{i}_{rtype}.csv"
         with p.open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
-            w.writerow([":START_ID", ":END_ID", ":TYPE", *(f"{k}:{t}" for k, t in cols)])
+            w.writerow([":START_ID", ":END_ID", ":TYPE", *(f"{k}:{t}" for k, t in cols),
+                        "_push:string"])
             for r in rows:
-                w.writerow([r["s"], r["t"], rtype, *(cell(r["props"].get(k)) for k, _ in cols)])
+                w.writerow([r["s"], r["t"], rtype, *(cell(r["props"].get(k)) for k, _ in cols),
+                            gen])
         written.append(p)
     return written
