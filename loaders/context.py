@@ -99,9 +99,14 @@ class DocumentIndex:
     def build(cls, onto: Ontology, finder: MentionFinder, sentences: list[str],
               found: list[list[Mention]], publisher: str | None = None) -> DocumentIndex:
         idx = cls()
+        seen: set[tuple[str, str | None, str | None, str]] = set()
         for text, ms in zip(sentences, found, strict=True):
             idx.aliases.update(finder.parenthetical_aliases(text, ms))
-            idx.bodies += [m for m in ms if m.label == INSTITUTION]
+            for m in ms:  # each body once, as first named (a long text names them often)
+                key = (m.name, m.kind, m.region, m.via)
+                if m.label == INSTITUTION and key not in seen:
+                    seen.add(key)
+                    idx.bodies.append(m)
         if publisher:
             named = [m for m in finder.find(publisher) if m.label == INSTITUTION]
             region = onto.region(publisher)

@@ -23,6 +23,7 @@ context stage resolves them against the document.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -194,24 +195,28 @@ class MentionFinder:
     def _named_by_head(self, text: str, probe: str, tokens: tuple[Token, ...]) -> list[Mention]:
         out: list[Mention] = []
         ends = {t.end for t in tokens}
+        bounds = ([t.start for t in tokens], [t.end for t in tokens])
         for m in self.head_pattern.finditer(probe):
             head = m.group(0)
             if m.end() not in ends and m.end() != len(text):
                 continue  # 銀座, 信金中央: the head word goes on
-            start = self.left_edge(text, tokens, m.start())
+            start = self.left_edge(text, tokens, m.start(), bounds)
             mention = self._name(text, start, m.start(), m.end(), head, tokens)
             if mention is not None:
                 out.append(mention)
         return out
 
-    def left_edge(self, text: str, tokens: tuple[Token, ...], head_start: int) -> int:
-        """Where the name that ends in the head starting at ``head_start`` begins."""
+    def left_edge(self, text: str, tokens: tuple[Token, ...], head_start: int,
+                  bounds: tuple[list[int], list[int]] | None = None) -> int:
+        """Where the name that ends in the head starting at ``head_start`` begins
+        (``bounds``: the tokens' starts and ends, when the caller has them)."""
+        starts, ends = bounds or ([t.start for t in tokens], [t.end for t in tokens])
         start = head_start
-        inner = [t for t in tokens if t.start < head_start < t.end]
+        j = bisect.bisect_right(starts, head_start) - 1  # the word the head starts in
         non_head = False
-        if inner:  # 北洋銀: the head is the end of one word
-            start, non_head = inner[0].start, True
-        before = [t for t in tokens if t.end <= start]
+        if j >= 0 and tokens[j].start < head_start < tokens[j].end:  # 北洋銀: a word's end
+            start, non_head = tokens[j].start, True
+        before = tokens[:bisect.bisect_right(ends, start)]  # the words ending by the start
         i = len(before) - 1
         while i >= 0:
             t = before[i]

@@ -4,8 +4,9 @@
 
 Builds the graph from the corpus and writes the maps (national, a route view) and, from our own
 test documents (tests/fixtures/docs, so that no corpus sentence is pictured), a search and a
-click on a body showing its evidence, and opens each in headless Chromium (Debian's ``chromium``, driven by Playwright with no
-browser download, network off) to take a screenshot; draws the gaps heat-map with matplotlib.
+click on a body showing its evidence, and opens each in headless Chromium (Debian's
+``chromium``, driven by Playwright with no browser download, network off) to take a
+screenshot; draws the gaps heat-map with matplotlib.
 Writes ``map-national.png``, ``map-evidence.png``, ``map-route.png`` and ``gaps-heatmap.png``.
 """
 
