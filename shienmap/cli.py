@@ -459,12 +459,23 @@ def cmd_hubs(args: argparse.Namespace) -> int:
     options = {"region": args.region, "relations": relations, "level": args.level,
                "top": args.top, "k": args.k, "seed": args.seed}
     g = None
+    cached = None
     try:
         if args.backend == "cypher":
             from shienmap.queries.cypher_backend import CypherBackend
 
             with _store(args) as store:
                 rows = CypherBackend(store).hubs(**options)
+        elif args.k is None:  # exact: served from the cache beside the graph file
+            from shienmap.i18n import messages
+            from shienmap.queries.hub_cache import HubCache, cached_hubs
+
+            m = messages(args.lang)
+            cache = HubCache(args.graph, on_message=lambda key, values: print(
+                f"shienmap: {m(key, **values)}", file=sys.stderr))
+            cached = cached_hubs(cache, lambda: _load(args), region=args.region,
+                                 relations=relations, level=args.level)
+            rows, g = cached.rows[:args.top], cached.graph
         else:
             g = _load(args)
             rows = hubs(g, **options)
@@ -477,9 +488,13 @@ def cmd_hubs(args: argparse.Namespace) -> int:
     from shienmap.present.reports import hubs_report
     from shienmap.queries.coverage import document_coverage
 
-    coverage = None if g is None else document_coverage(  # the Cypher backend: no breakdown
-        g, region=args.region, relations=relations, level=args.level)
-    print(hubs_report(rows, coverage, Documents(_presentation_graph(args, g)), lang=args.lang))
+    if cached is not None:
+        coverage, docs = cached.coverage, Documents(cached.documents)
+    else:
+        coverage = None if g is None else document_coverage(  # Cypher backend: no breakdown
+            g, region=args.region, relations=relations, level=args.level)
+        docs = Documents(_presentation_graph(args, g))
+    print(hubs_report(rows, coverage, docs, lang=args.lang))
     return 0
 
 
