@@ -95,6 +95,46 @@ def bench_hubs(path: Path, g: nx.MultiDiGraph, ks: list[int], networkx: bool) ->
     return rows
 
 
+def bench_engines(g: nx.MultiDiGraph) -> list[Row]:
+    """Exact betweenness of the national relation graph by each compiled engine: igraph in one
+    process and in two (as hubs runs it), rustworkx when installed (not a dependency)."""
+    import igraph
+
+    from shienmap.queries import hubs as hubs_module
+
+    h, _ = relation_graph(g)
+    nodes = list(h)
+    index = {x: i for i, x in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in h.edges()]
+    n = len(nodes)
+    rows: list[Row] = []
+    one, dt = timed(lambda: igraph.Graph(n=n, edges=edges, directed=True).betweenness())
+    rows.append((f"igraph {igraph.__version__} exact betweenness, 1 process", f"{dt:.1f} s", ""))
+    saved = hubs_module.PARALLEL_FROM
+    hubs_module.PARALLEL_FROM = 3
+    try:
+        two, dt = timed(lambda: hubs_module.betweenness(h))
+    finally:
+        hubs_module.PARALLEL_FROM = saved
+    scale = 1 / ((n - 1) * (n - 2))
+    diff = max(abs(one[i] * scale - two[x]) for i, x in enumerate(nodes))
+    rows.append(("igraph, sources in two halves, 2 processes (hubs)", f"{dt:.1f} s",
+                 f"max difference from 1 process {diff:.1e}"))
+    try:
+        import rustworkx
+    except ImportError:
+        rows.append(("rustworkx", "–", "not installed (pip install rustworkx)"))
+        return rows
+    rg = rustworkx.PyDiGraph()
+    rg.add_nodes_from(nodes)
+    rg.add_edges_from_no_data(edges)
+    rx, dt = timed(lambda: rustworkx.digraph_betweenness_centrality(rg, normalized=True))
+    diff = max(abs(rx[i] - two[x]) for i, x in enumerate(nodes))
+    rows.append((f"rustworkx {rustworkx.__version__} exact betweenness (its threads)",
+                 f"{dt:.1f} s", f"max difference from igraph {diff:.1e}"))
+    return rows
+
+
 def networkx_ranking(g: nx.MultiDiGraph) -> list[str]:
     """Node ids by hub score computed with NetworkX alone (betweenness in pure Python)."""
     h, _ = relation_graph(g)
@@ -149,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="sample sizes for sampled betweenness")
     ap.add_argument("--networkx", action="store_true",
                     help="also rank with NetworkX's pure-Python betweenness (slow)")
+    ap.add_argument("--engines", action="store_true",
+                    help="instead of the rest: time exact betweenness by igraph and rustworkx")
     args = ap.parse_args(argv)
     path = args.graph or Path("out") / f"national-{args.scale:g}.json"
     rows: list[Row] = []
@@ -162,9 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("graph", f"{inst:,} institutions", f"{rels:,} relations, "
                  f"{g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges"))
     rows += load
-    rows += bench_hubs(path, g, args.k, args.networkx)
-    for name, slot in SLOTS.items():
-        rows += slot(path, g) or [(name, "–", "not measured yet (slot in bench_national.py)")]
+    if args.engines:
+        rows += bench_engines(g)
+    else:
+        rows += bench_hubs(path, g, args.k, args.networkx)
+        for name, slot in SLOTS.items():
+            rows += slot(path, g) or [(name, "–", "not measured yet (slot in bench_national.py)")]
     print(f"`python benchmarks/bench_national.py {shlex.join(argv or sys.argv[1:])}`\n")
     print("| what | figure | note |\n| --- | --- | --- |")
     for what, figure, note in rows:

@@ -43,7 +43,7 @@ from shienmap.graph.schema import (
 DEFAULT_RELATIONS = (*INSTITUTION_RELATIONS, COLLABORATION)
 LEVELS = (INSTITUTION, KIND)
 ROLES = ("coordinator", "gatekeeper", "representative", "itinerant", "liaison")
-PARALLEL_FROM = 2000  # nodes: from here exact betweenness runs as two halves of the sources
+PARALLEL_FROM = 10_000  # nodes: from here exact betweenness runs as two halves of the sources
 SOURCE_CHUNKS = 2  # fixed, so that the sum (and its rounding) is the same on any machine
 
 
