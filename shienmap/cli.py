@@ -178,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--top", type=int_range(1, 100_000), default=20,
                    help="how many rows, 1 to 100000 (default 20)")
     h.add_argument("--k", type=int_range(1, 1_000_000), default=None,
-                   help="sample k sources (1 to 1000000) for betweenness (default: exact)")
+                   help="sample k sources (1 to 1000000) for betweenness, not cached "
+                        "(default: exact, computed once per graph file and cached beside it)")
     h.add_argument("--seed", type=int_range(0, 2**32 - 1), default=0,
                    help="seed for --k sampling (0 to 4294967295)")
     _backend(h)
