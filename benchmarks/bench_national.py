@@ -27,7 +27,7 @@ import networkx as nx
 from shienmap.graph.schema import INSTITUTION
 from shienmap.graph.store import read_graph, write_graph
 from shienmap.queries.hub_cache import HubCache, cached_hubs, graph_digest
-from shienmap.queries.hubs import hubs, relation_graph
+from shienmap.queries.hubs import betweenness, hubs, relation_graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_national import TYPE_SHARES, generate
@@ -100,8 +100,6 @@ def bench_engines(g: nx.MultiDiGraph) -> list[Row]:
     process and in two (as hubs runs it), rustworkx when installed (not a dependency)."""
     import igraph
 
-    from shienmap.queries import hubs as hubs_module
-
     h, _ = relation_graph(g)
     nodes = list(h)
     index = {x: i for i, x in enumerate(nodes)}
@@ -110,12 +108,7 @@ def bench_engines(g: nx.MultiDiGraph) -> list[Row]:
     rows: list[Row] = []
     one, dt = timed(lambda: igraph.Graph(n=n, edges=edges, directed=True).betweenness())
     rows.append((f"igraph {igraph.__version__} exact betweenness, 1 process", f"{dt:.1f} s", ""))
-    saved = hubs_module.PARALLEL_FROM
-    hubs_module.PARALLEL_FROM = 3
-    try:
-        two, dt = timed(lambda: hubs_module.betweenness(h))
-    finally:
-        hubs_module.PARALLEL_FROM = saved
+    two, dt = timed(lambda: betweenness(h, split_from=3))
     scale = 1 / ((n - 1) * (n - 2))
     diff = max(abs(one[i] * scale - two[x]) for i, x in enumerate(nodes))
     rows.append(("igraph, sources in two halves, 2 processes (hubs)", f"{dt:.1f} s",

@@ -99,13 +99,14 @@ def _brandes(n: int, edges: list[tuple[int, int]], sources: list[int] | None) ->
     return g.betweenness(directed=True, sources=sources)
 
 
-def betweenness(h: nx.DiGraph, *, k: int | None = None, seed: int = 0) -> dict[str, float]:
+def betweenness(h: nx.DiGraph, *, k: int | None = None, seed: int = 0,
+                split_from: int = PARALLEL_FROM) -> dict[str, float]:
     """Betweenness of every node of ``h`` (edges unweighted and directed), normalised as
     NetworkX's ``betweenness_centrality(h, k=k, seed=seed)``.
 
-    Exact when ``k`` is None or not below the number of nodes; on large graphs the sources are
-    split in two fixed halves computed in two processes and added in a fixed order. With ``k``,
-    the sources are the ``k`` nodes NetworkX samples for the same seed
+    Exact when ``k`` is None or not below the number of nodes; from ``split_from`` nodes the
+    sources are split in two fixed halves computed in two processes and added in a fixed order.
+    With ``k``, the sources are the ``k`` nodes NetworkX samples for the same seed
     (``random.Random(seed).sample(list(h), k)``) and the estimate is scaled as NetworkX 3.5+
     scales it: by 1/((k-1)(n-2)) for a sampled node and 1/(k(n-2)) for the others (with
     ``k`` = 1 the sampled node, for which there is no data, gets 0 rather than NaN).
@@ -123,7 +124,7 @@ def betweenness(h: nx.DiGraph, *, k: int | None = None, seed: int = 0) -> dict[s
         on = 1 / ((k - 1) * (n - 2)) if k > 1 else 0.0
         off = 1 / (k * (n - 2))
         return {x: raw[i] * (on if i in sampled else off) for i, x in enumerate(nodes)}
-    if n >= PARALLEL_FROM:
+    if n >= split_from:
         chunks = [list(range(c, n, SOURCE_CHUNKS)) for c in range(SOURCE_CHUNKS)]
         workers = min(SOURCE_CHUNKS, os.cpu_count() or 1)
         if workers > 1:

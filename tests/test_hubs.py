@@ -10,8 +10,7 @@ import pytest
 from national import small_national
 from shienmap.cli import main
 from shienmap.graph.ontology import default_ontology
-from shienmap.queries import hubs as hubs_module
-from shienmap.queries.hubs import ROLES, HubError, betweenness, hubs, relation_graph
+from shienmap.queries.hubs import ROLES, HubError, HubRow, betweenness, hubs, relation_graph
 
 
 @pytest.fixture(scope="module")
@@ -129,12 +128,11 @@ def test_compiled_betweenness_equals_networkx_exact(g, which, level):
         assert [r.id for r in rows] == [r.id for r in _networkx_ranking(graph, level)]
 
 
-def test_betweenness_in_two_halves_equals_one_pass(monkeypatch):
+def test_betweenness_in_two_halves_equals_one_pass():
     graph = small_national()
     h, _ = relation_graph(graph)
     one = betweenness(h)
-    monkeypatch.setattr(hubs_module, "PARALLEL_FROM", 10)  # the large-graph path, in processes
-    two = betweenness(h)
+    two = betweenness(h, split_from=10)  # the large-graph path: two processes
     assert max(abs(one[n] - two[n]) for n in h) < 1e-12 and max(one.values()) > 0
 
 
@@ -163,5 +161,5 @@ def _networkx_ranking(graph, level):
 
     nb, nr, nd = norm(between), norm(rank), norm(degree)
     score = {n: (nb[n] + nr[n] + nd[n]) / 3 for n in h}
-    return sorted((hubs_module.HubRow(n, "", "", "", "", 0, between[n], rank[n], 0, score[n])
+    return sorted((HubRow(n, "", "", "", "", 0, between[n], rank[n], 0, score[n])
                    for n in h), key=lambda r: (-r.hub_score, r.id))
