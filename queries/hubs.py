@@ -8,7 +8,7 @@ parallel edges add to the weight. At the 機関種別 level each institution sta
 Measures per node: in/out degree per relationship type; betweenness (unweighted shortest
 paths, normalised as NetworkX's ``betweenness_centrality`` by (n-1)(n-2)), exact or sampled over
 ``k`` sources, computed by python-igraph's compiled Brandes algorithm (the same figures as
-NetworkX to about 1e-16, minutes instead of hours on a national graph; README, "Hubs at national
+NetworkX to about 1e-16, minutes instead of hours on a national graph; README, hubs, "At national
 size"); PageRank (weighted, NetworkX); brokerage, after Gould and Fernandez: the two-paths
 u -> v -> w (u != w) through the node, split by the categories (金融機関, 公的支援機関, 商工団体,
 士業・専門家, 行政機関) of u, v and w, and counted as brokerage when u and w differ in category —
