@@ -42,6 +42,27 @@ class Coverage:
         doc, n = max(sorted(self.by_document.items()), key=lambda kv: kv[1])
         return doc, n / self.total
 
+    def summary(self) -> CoverageSummary:
+        """What a table shows of it (kept in the hubs cache)."""
+        doc, _ = self.top
+        return CoverageSummary(self.total, self.documents, doc,
+                               self.by_document[doc] if doc else 0)
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    """A :class:`Coverage` reduced to what tables show: totals and the leading document."""
+
+    total: int
+    documents: int
+    top_document: str | None
+    top_count: int
+
+    @property
+    def top(self) -> tuple[str | None, float]:
+        """(the document most of them come from, its share 0..1), as :attr:`Coverage.top`."""
+        return self.top_document, (self.top_count / self.total if self.total else 0.0)
+
 
 def document_coverage(g: nx.MultiDiGraph, *, region: str | None = None,
                       relations: Iterable[str] = DEFAULT_RELATIONS, level: str = INSTITUTION,
@@ -88,4 +109,4 @@ def corpus_shares(coverage: dict[str, Coverage]) -> dict[str, float]:
     return {doc: k / n for doc, k in sorted(total.items())}
 
 
-__all__ = ["Coverage", "corpus_shares", "document_coverage"]
+__all__ = ["Coverage", "CoverageSummary", "corpus_shares", "document_coverage"]

@@ -178,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--top", type=int_range(1, 100_000), default=20,
                    help="how many rows, 1 to 100000 (default 20)")
     h.add_argument("--k", type=int_range(1, 1_000_000), default=None,
-                   help="sample k sources (1 to 1000000) for betweenness (default: exact)")
+                   help="sample k sources (1 to 1000000) for betweenness, not cached "
+                        "(default: exact, computed once per graph file and cached beside it)")
     h.add_argument("--seed", type=int_range(0, 2**32 - 1), default=0,
                    help="seed for --k sampling (0 to 4294967295)")
     _backend(h)
@@ -459,12 +460,23 @@ def cmd_hubs(args: argparse.Namespace) -> int:
     options = {"region": args.region, "relations": relations, "level": args.level,
                "top": args.top, "k": args.k, "seed": args.seed}
     g = None
+    cached = None
     try:
         if args.backend == "cypher":
             from shienmap.queries.cypher_backend import CypherBackend
 
             with _store(args) as store:
                 rows = CypherBackend(store).hubs(**options)
+        elif args.k is None:  # exact: served from the cache beside the graph file
+            from shienmap.i18n import messages
+            from shienmap.queries.hub_cache import HubCache, cached_hubs
+
+            m = messages(args.lang)
+            cache = HubCache(args.graph, on_message=lambda key, values: print(
+                f"shienmap: {m(key, **values)}", file=sys.stderr))
+            cached = cached_hubs(cache, lambda: _load(args), region=args.region,
+                                 relations=relations, level=args.level)
+            rows, g = cached.rows[:args.top], cached.graph
         else:
             g = _load(args)
             rows = hubs(g, **options)
@@ -477,9 +489,13 @@ def cmd_hubs(args: argparse.Namespace) -> int:
     from shienmap.present.reports import hubs_report
     from shienmap.queries.coverage import document_coverage
 
-    coverage = None if g is None else document_coverage(  # the Cypher backend: no breakdown
-        g, region=args.region, relations=relations, level=args.level)
-    print(hubs_report(rows, coverage, Documents(_presentation_graph(args, g)), lang=args.lang))
+    if cached is not None:
+        coverage, docs = cached.coverage, Documents(cached.documents)
+    else:
+        coverage = None if g is None else document_coverage(  # Cypher backend: no breakdown
+            g, region=args.region, relations=relations, level=args.level)
+        docs = Documents(_presentation_graph(args, g))
+    print(hubs_report(rows, coverage, docs, lang=args.lang))
     return 0
 
 

@@ -1,0 +1,214 @@
+"""The national benchmark: figures for a graph of the national shape (benchmarks/gen_national.py).
+Not a test: prints a Markdown table of figures, with the command that produced them.
+
+    python benchmarks/bench_national.py --scale 0.1 [--graph PATH] [--networkx] [--k 64 256]
+
+Without --graph it generates the graph (seed 13) into out/national-<scale>.json, or reuses that
+file when it exists. Measured here: reading the graph, hubs exact (the first `shienmap hubs`,
+which computes and caches, and the next one, served from the cache, both as the whole command
+and in process), hubs sampled with --k and its top-50 agreement with exact, and with --networkx
+the same exact ranking by NetworkX alone (hours at scale 1: for scale 0.1). Route, map, push
+and build have slots below (functions returning None until someone fills them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from shienmap.graph.schema import INSTITUTION
+from shienmap.graph.store import read_graph, write_graph
+from shienmap.queries.hub_cache import HubCache, cached_hubs, graph_digest
+from shienmap.queries.hubs import betweenness, hubs, relation_graph
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_national import TYPE_SHARES, generate
+
+Row = tuple[str, str, str]  # (what, figure, note)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    """(result, seconds) of one call."""
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+def command(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``shienmap ARGS`` as a user would (a new process) and time it."""
+    return timed(lambda: subprocess.run([sys.executable, "-m", "shienmap", *args],
+                                        capture_output=True, text=True, check=True))
+
+
+def top_ids(rows: list[Any], n: int = 50) -> list[str]:
+    return [r.id for r in rows[:n]]
+
+
+# ---------------------------------------------------------------- measured here
+
+
+def bench_load(path: Path) -> tuple[nx.MultiDiGraph, list[Row]]:
+    g, dt = timed(lambda: read_graph(path))
+    size = path.stat().st_size / 2**20
+    return g, [("load: read_graph", f"{dt:.1f} s", f"{size:.0f} MiB of JSON")]
+
+
+def bench_hubs(path: Path, g: nx.MultiDiGraph, ks: list[int], networkx: bool) -> list[Row]:
+    """hubs exact (uncached and cached, command and in process) and sampled."""
+    rows: list[Row] = []
+    digest = graph_digest(path)[:16]
+    for old in (path.parent / "cache").glob(f"hubs-{digest}-*.json"):
+        old.unlink()  # start uncached
+    h, _ = relation_graph(g)
+    rows.append(("relation graph (機関, all types)", f"{h.number_of_nodes():,} nodes",
+                 f"{h.number_of_edges():,} weighted arcs"))
+    _, dt = command("hubs", "--graph", str(path), "--top", "20")
+    rows.append(("hubs exact, first run (computes and caches)", f"{dt:.1f} s",
+                 "`shienmap hubs --top 20`, whole command"))
+    _, dt = command("hubs", "--graph", str(path), "--top", "20")
+    rows.append(("hubs exact, cached", f"{dt:.2f} s", "same command again: served from cache"))
+    _, dt = command("hubs", "--graph", str(path), "--top", "20", "--json")
+    rows.append(("hubs exact, cached, --json", f"{dt:.2f} s", "whole command"))
+    exact, dt = timed(lambda: hubs(g))
+    rows.append(("hubs() exact in process", f"{dt:.1f} s", "graph already loaded; igraph"))
+    served, dt = timed(lambda: cached_hubs(HubCache(path), lambda: g).rows)
+    assert served == exact, "the cache must give the computed answer"
+    rows.append(("cached_hubs() in process", f"{dt:.2f} s", "hash the file + read the cache"))
+    for k in ks:
+        sampled, dt = timed(lambda k=k: hubs(g, k=k))
+        agree = len(set(top_ids(sampled)) & set(top_ids(exact)))
+        rows.append((f"hubs --k {k} in process", f"{dt:.1f} s",
+                     f"top 50 agrees with exact on {agree}/50"))
+    if networkx:
+        ranking, dt = timed(lambda: networkx_ranking(g))
+        same = ranking[:50] == top_ids(exact)
+        rows.append(("NetworkX exact ranking (the oracle)", f"{dt:.0f} s",
+                     f"top 50 {'identical to' if same else 'DIFFERS from'} igraph's"))
+    return rows
+
+
+def bench_engines(g: nx.MultiDiGraph) -> list[Row]:
+    """Exact betweenness of the national relation graph by each compiled engine: igraph in one
+    process and in two (as hubs runs it), rustworkx when installed (not a dependency)."""
+    import igraph
+
+    h, _ = relation_graph(g)
+    nodes = list(h)
+    index = {x: i for i, x in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in h.edges()]
+    n = len(nodes)
+    rows: list[Row] = []
+    one, dt = timed(lambda: igraph.Graph(n=n, edges=edges, directed=True).betweenness())
+    rows.append((f"igraph {igraph.__version__} exact betweenness, 1 process", f"{dt:.1f} s", ""))
+    two, dt = timed(lambda: betweenness(h, split_from=3))
+    scale = 1 / ((n - 1) * (n - 2))
+    diff = max(abs(one[i] * scale - two[x]) for i, x in enumerate(nodes))
+    rows.append(("igraph, sources in two halves, 2 processes (hubs)", f"{dt:.1f} s",
+                 f"max difference from 1 process {diff:.1e}"))
+    try:
+        import rustworkx
+    except ImportError:
+        rows.append(("rustworkx", "–", "not installed (pip install rustworkx)"))
+        return rows
+    rg = rustworkx.PyDiGraph()
+    rg.add_nodes_from(nodes)
+    rg.add_edges_from_no_data(edges)
+    rx, dt = timed(lambda: rustworkx.digraph_betweenness_centrality(rg, normalized=True))
+    diff = max(abs(rx[i] - two[x]) for i, x in enumerate(nodes))
+    rows.append((f"rustworkx {rustworkx.__version__} exact betweenness (its threads)",
+                 f"{dt:.1f} s", f"max difference from igraph {diff:.1e}"))
+    return rows
+
+
+def networkx_ranking(g: nx.MultiDiGraph) -> list[str]:
+    """Node ids by hub score computed with NetworkX alone (betweenness in pure Python)."""
+    h, _ = relation_graph(g)
+    between = nx.betweenness_centrality(h)
+    rank = nx.pagerank(h, weight="weight")
+    degree = {n: float(h.in_degree(n, weight="weight") + h.out_degree(n, weight="weight"))
+              for n in h}
+
+    def norm(values: dict[str, float]) -> dict[str, float]:
+        m = max(values.values(), default=0.0) or 1.0
+        return {n: x / m for n, x in values.items()}
+
+    nb, nr, nd = norm(between), norm(rank), norm(degree)
+    return sorted(h, key=lambda n: (-(nb[n] + nr[n] + nd[n]) / 3, n))
+
+
+# ---------------------------------------------------------------- slots for others
+
+
+def bench_route(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
+    """SLOT (routing): route p50/p99 in process over >= 200 random cases with holders, and
+    one CLI answer end to end. Returns None until filled."""
+    return None
+
+
+def bench_map(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
+    """SLOT (maps): the national aggregate map and `map --region 東京都` (time, size, draw
+    time in headless Chromium). Returns None until filled."""
+    return None
+
+
+def bench_push(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
+    """SLOT (push): FalkorDB push of the graph in elements/s (and Neo4j with NEO4J_URI).
+    Returns None until filled."""
+    return None
+
+
+def bench_build(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
+    """SLOT (build): `build --jobs N` against a serial build. Returns None until filled."""
+    return None
+
+
+SLOTS = {"route": bench_route, "map": bench_map, "push": bench_push, "build": bench_build}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", type=float, default=0.1)
+    ap.add_argument("--graph", type=Path, help="a generated graph (default: out/national-<scale>"
+                                               ".json, generated when missing)")
+    ap.add_argument("--k", type=int, nargs="*", default=[64, 256, 1024],
+                    help="sample sizes for sampled betweenness")
+    ap.add_argument("--networkx", action="store_true",
+                    help="also rank with NetworkX's pure-Python betweenness (slow)")
+    ap.add_argument("--engines", action="store_true",
+                    help="instead of the rest: time exact betweenness by igraph and rustworkx")
+    args = ap.parse_args(argv)
+    path = args.graph or Path("out") / f"national-{args.scale:g}.json"
+    rows: list[Row] = []
+    if not path.exists():
+        g, dt = timed(lambda: generate(args.scale, 13))
+        _, dw = timed(lambda: write_graph(g, path))
+        rows.append(("generate", f"{dt:.1f} s + {dw:.1f} s write", f"{path}"))
+    g, load = bench_load(path)
+    inst = sum(1 for _, d in g.nodes(data=True) if d["label"] == INSTITUTION)
+    rels = sum(1 for *_, k in g.edges(keys=True) if k in dict(TYPE_SHARES))
+    rows.append(("graph", f"{inst:,} institutions", f"{rels:,} relations, "
+                 f"{g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges"))
+    rows += load
+    if args.engines:
+        rows += bench_engines(g)
+    else:
+        rows += bench_hubs(path, g, args.k, args.networkx)
+        for name, slot in SLOTS.items():
+            rows += slot(path, g) or [(name, "–", "not measured yet (slot in bench_national.py)")]
+    print(f"`python benchmarks/bench_national.py {shlex.join(argv or sys.argv[1:])}`\n")
+    print("| what | figure | note |\n| --- | --- | --- |")
+    for what, figure, note in rows:
+        print(f"| {what} | {figure} | {note} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
