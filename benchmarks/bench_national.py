@@ -148,9 +148,24 @@ def networkx_ranking(g: nx.MultiDiGraph) -> list[str]:
 
 
 def bench_route(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
-    """SLOT (routing): route p50/p99 in process over >= 200 random cases with holders, and
-    one CLI answer end to end. Returns None until filled."""
-    return None
+    """Route in process over 200 random cases (bench_route_national.py: one in ten with no
+    holder), and one answer of the command end to end."""
+    from bench_route_national import measure, random_cases
+
+    f = measure(g, 200, 7)
+    ms = 1000.0
+    rows: list[Row] = [
+        ("route, in process", f"p50 {f['p50'] * ms:.1f} ms, p99 {f['p99'] * ms:.1f} ms",
+         f"200 cases, warm; CPU p50 {f['cpu_p50'] * ms:.1f} ms, p99 {f['cpu_p99'] * ms:.1f} ms;"
+         f" first pass (builds the routing index) {f['first']:.1f} s"),
+        ("make_case", f"p50 {f['case_p50'] * ms:.1f} ms", f"p99 {f['case_p99'] * ms:.1f} ms")]
+    region, topics, holder = next(c for c in random_cases(g, 20, 11) if c[2])
+    args = ["route", "--graph", str(path), "--region", region, "--topic", topics[0],
+            "--holder", holder, "--json"]
+    done, dt = command(*args)
+    rows.append(("route, command end to end", f"{dt:.2f} s",
+                 f"`shienmap {shlex.join(args)}` (exit {done.returncode})"))
+    return rows
 
 
 def bench_map(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
@@ -166,8 +181,28 @@ def bench_push(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
 
 
 def bench_build(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
-    """SLOT (build): `build --jobs N` against a serial build. Returns None until filled."""
-    return None
+    """`build --jobs 2` against a serial build on the reference corpus copied 16 times (each
+    copy under its own file names), and whether the two files are byte-identical."""
+    import shutil
+    import tempfile
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    if not corpus.is_dir():
+        return [("build --jobs", "–", f"no corpus at {corpus}")]
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = Path(tmp) / "docs"
+        for i in range(16):
+            (docs / f"c{i}").mkdir(parents=True)
+            for f in sorted(corpus.glob("*.txt")):
+                shutil.copy(f, docs / f"c{i}" / f"{f.stem}_{i}.txt")
+        times = {}
+        for jobs in ("1", "2"):
+            out = Path(tmp) / f"g{jobs}.json"
+            _, times[jobs] = command("build", str(docs), "--jobs", jobs, "--out", str(out),
+                                     "--quiet")
+        same = (Path(tmp) / "g1.json").read_bytes() == (Path(tmp) / "g2.json").read_bytes()
+    return [("build ×16 corpus", f"{times['1']:.1f} s serial, {times['2']:.1f} s --jobs 2",
+             f"{times['1'] / times['2']:.2f}× faster; files identical: {same}")]
 
 
 SLOTS = {"route": bench_route, "map": bench_map, "push": bench_push, "build": bench_build}
