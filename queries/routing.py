@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -68,6 +67,7 @@ from shienmap.graph.schema import (
 )
 
 from .case import Case
+from .route_index import graph_index, static_support
 
 MAX_HOPS = 3
 HOP_DECAY = 0.5
@@ -86,7 +86,6 @@ BROADER_TOPIC = 0.8
 FIRST_CONTACT = 3.0  # a mandate's first contact (身近な支援機関), for a case with no holder
 WISHED = 2.0  # an answer of a kind the firm asks for in its words
 PER_TOPIC = 5  # answers listed for each topic of a case of several
-_REGIONS_KEPT = 64  # regions whose receivers' landing places GraphIndex keeps
 _ELSEWHERE_MARK = "（他の都道府県）"  # a place no case is in: "documented elsewhere"
 
 
@@ -131,154 +130,6 @@ class RouteResult:
     answers: list[RouteAnswer]
     reason: str = ""
     by_topic: dict[str, list[RouteAnswer]] = field(default_factory=dict)
-
-
-_Member = tuple[float, int, str, str, dict[str, Any], "str | None", "str | None"]
-
-
-@dataclass
-class PeerGroup:
-    """Referrals of one kind's institutions to receivers that stand for one kind in a case of
-    another prefecture (``mapped``), or to one receiver, with the same topics and mandates,
-    documented for a prefecture (``elsewhere``) or not; members are (static support, order in
-    the graph, institution, receiver, data, where, receiver's prefecture), heaviest first."""
-
-    elsewhere: bool
-    mapped: bool
-    sample: str
-    sample_data: dict[str, Any]
-    members: list[_Member] = field(default_factory=list)
-    _here: dict[str | None, list[_Member]] = field(default_factory=dict)
-
-    def at(self, prefecture: str) -> list[_Member]:
-        """The members that are flows of one prefecture (documented for it, or into it)."""
-        if not self._here:
-            for m in self.members:
-                self._here.setdefault(m[5] if m[5] is not None else m[6], []).append(m)
-        return self._here.get(prefecture, [])
-
-
-class GraphIndex:
-    """What routing looks up over and over, built once per graph: the referrals out of each
-    node grouped by topic (None: about no topic in particular), in the graph's order."""
-
-    def __init__(self, g: nx.MultiDiGraph) -> None:
-        self.size = g.number_of_nodes()
-        self.handles: dict[str, frozenset[str]] = {}  # node|inherit -> topic ids (_Graph)
-        self.flows: dict[tuple[str, str, int], str | None] = {}  # flow_prefecture, cached
-        self._quotes: dict[int, list[str]] = {}
-        self._topics: dict[int, frozenset[str]] = {}
-        self._targets: dict[str, dict[tuple[str, bool, bool], Any]] = {}
-        self._peers: dict[str, dict[str | None, list[PeerGroup]]] = {}
-        self.labels: dict[str, str] = {}  # node -> label, kind node, prefecture (_Graph)
-        self.kinds: dict[str, str | None] = {}
-        self.prefectures: dict[str, str | None] = {}
-        self._out: dict[str, dict[str | None, list[tuple[str, dict[str, Any]]]]] = {}
-        self._order: dict[str, dict[int, int]] = {}
-        self._position = {n: i for i, n in enumerate(g)}
-        self._about: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-        for u, v, k, data in g.edges(keys=True, data=True):
-            if k != REFERRAL:
-                continue
-            for t in data.get("topics") or ():
-                self._about.setdefault(t, []).append((u, v, data))
-            groups = self._out.setdefault(u, {})
-            order = self._order.setdefault(u, {})
-            order[id(data)] = len(order)
-            for t in data.get("topics") or [None]:
-                groups.setdefault(t, []).append((v, data))
-
-    def peer_groups(self, view: _Graph, kind: str, keys: list[str | None] | None
-                    ) -> list[PeerGroup]:
-        """The referrals of the institutions of ``kind``, grouped (:class:`PeerGroup`), built
-        once per kind; those about the topics in ``keys`` (None: about no topic), or all."""
-        if kind not in self._peers:
-            self._peers[kind] = self._group_peers(view, kind)
-        by_topic = self._peers[kind]
-        if keys is None:
-            return list({id(gr): gr for grs in by_topic.values() for gr in grs}.values())
-        return list({id(gr): gr for key in keys for gr in by_topic.get(key, ())}.values())
-
-    def _group_peers(self, view: _Graph, kind: str) -> dict[str | None, list[PeerGroup]]:
-        groups: dict[tuple[Any, ...], PeerGroup] = {}
-        order = 0
-        for p, _, k in view.g.in_edges(kind, keys=True):
-            if k != IS_KIND:
-                continue
-            for v, data in self._in_order(p):
-                where = view.flow_prefecture(p, v, data)
-                place = view.prefecture(v) if view.label(v) == INSTITUTION else None
-                mapped = view.label(v) == INSTITUTION and (where is not None or place is not None)
-                key = (where is not None, mapped, view.kind_of(v) if mapped else v,
-                       frozenset(data.get("topics", [])), view.handles(v), view.label(v))
-                group = groups.get(key)
-                if group is None:
-                    group = groups[key] = PeerGroup(where is not None, mapped, v, data)
-                group.members.append((static_support(data), order, p, v, data, where, place))
-                order += 1
-        by_topic: dict[str | None, list[PeerGroup]] = {}
-        for key, group in groups.items():
-            group.members.sort(key=lambda m: (-m[0], m[1]))
-            for t in key[3] or [None]:
-                by_topic.setdefault(t, []).append(group)
-        return by_topic
-
-    def _in_order(self, u: str) -> list[tuple[str, dict[str, Any]]]:
-        """The referrals out of ``u`` in the graph's order."""
-        order = self.order(u)
-        found = {id(d): (v, d) for es in self.referrals_out(u).values() for v, d in es}
-        return sorted(found.values(), key=lambda e: order[id(e[1])])
-
-    def targets(self, region: str) -> dict[tuple[str, bool, bool], Any]:
-        """Where each receiver's referral lands for a case in ``region`` (_Graph.target),
-        kept for the last few regions asked about."""
-        found = self._targets.get(region)
-        if found is None:
-            if len(self._targets) >= _REGIONS_KEPT:
-                self._targets.pop(next(iter(self._targets)))
-            found = self._targets[region] = {}
-        return found
-
-    def about(self, topic: str) -> list[tuple[str, str, dict[str, Any]]]:
-        """The referrals about a topic, (source, receiver, data), in the graph's order."""
-        return self._about.get(topic, [])
-
-    def position(self, n: str) -> int:
-        """A node's place in the graph's order."""
-        return self._position[n]
-
-    def topics_of(self, data: dict[str, Any]) -> frozenset[str]:
-        """The referral's topics as a set (cached)."""
-        key = id(data)
-        found = self._topics.get(key)
-        if found is None:
-            found = self._topics[key] = frozenset(data.get("topics", ()))
-        return found
-
-    def folded_quotes(self, data: dict[str, Any]) -> list[str]:
-        """The referral's evidence quotes, folded (cached)."""
-        key = id(data)
-        if key not in self._quotes:
-            self._quotes[key] = [fold(ev["quote"]) for ev in data.get("evidence", [])]
-        return self._quotes[key]
-
-    def referrals_out(self, u: str) -> dict[str | None, list[tuple[str, dict[str, Any]]]]:
-        return self._out.get(u, {})
-
-    def order(self, u: str) -> dict[int, int]:
-        return self._order.get(u, {})
-
-
-_INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, GraphIndex] = weakref.WeakKeyDictionary()
-
-
-def graph_index(g: nx.MultiDiGraph, *, rebuild: bool = False) -> GraphIndex:
-    """The graph's :class:`GraphIndex`, built on first use and again when the number of nodes
-    changed; after changing only edges of a graph already routed on, pass ``rebuild``."""
-    index = _INDEXES.get(g)
-    if rebuild or index is None or index.size != g.number_of_nodes():
-        index = _INDEXES[g] = GraphIndex(g)
-    return index
 
 
 class _Graph:
@@ -558,14 +409,6 @@ def _edge_support(view: _Graph, case: Case, data: dict[str, Any]) -> tuple[float
     bonus = 0.5 * sum(1 for w in view.case_words(case) if any(w in q for q in quotes))
     hard = case.escalate and any(e in q for e in view.onto.escalation_words for q in quotes)
     return bonus + (1.0 if hard else 0.0) + static_support(data), hard
-
-
-def static_support(data: dict[str, Any]) -> float:
-    """What a referral's record adds whatever the case: its evidence and count."""
-    out = 0.1 * min(len(data.get("evidence", [])), 5)
-    if data.get("count"):
-        out += 0.2 * math.log1p(data["count"])
-    return out
 
 
 def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
