@@ -5,6 +5,7 @@ referrals of each kind's institutions grouped for reading a kind's practice else
 
 from __future__ import annotations
 
+import heapq
 import math
 import weakref
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from shienmap.graph.schema import INSTITUTION, IS_KIND, REFERRAL, fold
+from shienmap.graph.schema import INSTITUTION, IS_KIND, KIND, REFERRAL, fold
 
 if TYPE_CHECKING:
     from .routing import _Graph
@@ -28,6 +29,7 @@ def static_support(data: dict[str, Any]) -> float:
     return out
 
 
+_About = tuple[int, str, str, dict[str, Any]]
 _Member = tuple[float, int, str, str, dict[str, Any], "str | None", "str | None"]
 
 
@@ -72,6 +74,8 @@ class GraphIndex:
         self._order: dict[str, dict[int, int]] = {}
         self._position = {n: i for i, n in enumerate(g)}
         self._about: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        self._senders: dict[str, tuple[dict[str | None, list[_About]], frozenset[str]]] = {}
+        self._about_from: dict[tuple[str, str | None], list[_About]] = {}
         for u, v, k, data in g.edges(keys=True, data=True):
             if k != REFERRAL:
                 continue
@@ -137,6 +141,41 @@ class GraphIndex:
     def about(self, topic: str) -> list[tuple[str, str, dict[str, Any]]]:
         """The referrals about a topic, (source, receiver, data), in the graph's order."""
         return self._about.get(topic, [])
+
+    def about_from(self, view: _Graph, topic: str, prefecture: str | None
+                   ) -> list[tuple[str, str, dict[str, Any]]]:
+        """The referrals about a topic sent by a kind or by an institution of ``prefecture``,
+        in the graph's order (a subsequence of :meth:`about`), cached per topic and
+        prefecture: a case reads its own prefecture's part, not the whole country's."""
+        key = (topic, prefecture)
+        found = self._about_from.get(key)
+        if found is None:
+            by_place, _ = self._by_sender_place(view, topic)
+            found = [e[1:] for e in heapq.merge(by_place.get(KIND, []),
+                                                 by_place.get(prefecture or "", []))]
+            self._about_from[key] = found
+        return found
+
+    def receivers(self, view: _Graph, topic: str) -> frozenset[str]:
+        """Every node receiving a referral about the topic, anywhere."""
+        return self._by_sender_place(view, topic)[1]
+
+    def _by_sender_place(self, view: _Graph, topic: str
+                         ) -> tuple[dict[str | None, list[_About]], frozenset[str]]:
+        """A topic's referrals by where the sender is (KIND for a kind, an institution's
+        prefecture), each with its place in :meth:`about`; and their receivers."""
+        found = self._senders.get(topic)
+        if found is None:
+            by_place: dict[str | None, list[_About]] = {}
+            for i, (u, v, e) in enumerate(self.about(topic)):
+                label = view.label(u)
+                place = KIND if label == KIND else (  # "": an institution of no prefecture
+                    view.prefecture(u) or "" if label == INSTITUTION else None)
+                if place is not None:
+                    by_place.setdefault(place, []).append((i, u, v, e))
+            receivers = frozenset(v for _, v, _ in self.about(topic))
+            found = self._senders[topic] = (by_place, receivers)
+        return found
 
     def position(self, n: str) -> int:
         """A node's place in the graph's order."""

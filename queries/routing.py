@@ -537,11 +537,24 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, RouteA
     def usable(p: str, v: str) -> bool:
         return p != holder and v not in (holder, kind) and view.prefecture(p) != case.prefecture
 
+    def floor(target: str) -> float:
+        now = picks.get(target)
+        return now[0] if now else (best[target].score if target in best else -1)
+
     for group in view.index.peer_groups(view, kind, keys):
-        if not group.mapped:  # receivers that stay themselves: each read on its own
-            for _, order, p, v, data, where, _ in group.members:
-                if usable(p, v):
-                    one_by_one(order, p, v, data, where)
+        if not group.mapped:  # receivers that stay themselves: each read on its own, unless
+            fit = _topic_fit(view, case, group.sample, group.sample_data)  # (same receiver
+            if fit is None:  # and topics for all) the most it could score cannot win
+                continue
+            for static, order, p, v, data, where, _ in group.members:
+                if not usable(p, v):
+                    continue
+                target = view.target(v, where, case)
+                if target is None or excluded(target[0]) or _scored(
+                        case, fit[0] + static + words_max, True, where
+                        ) * PEER_DISCOUNT < floor(target[0]) - 1e-9:
+                    continue
+                one_by_one(order, p, v, data, where)
             continue
         here = {id(m) for m in group.at(case.prefecture)}
         for _, order, p, v, data, where, _ in group.at(case.prefecture):  # flows of here
@@ -558,9 +571,7 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, RouteA
             static, order, p, v, data, where, _ = m
             if id(m) in here or not usable(p, v):
                 continue
-            now = picks.get(target[0])
-            floor = now[0] if now else (best[target[0]].score if target[0] in best else -1)
-            if (found[0] + static + words_max) * factor < floor - 1e-9:
+            if (found[0] + static + words_max) * factor < floor(target[0]) - 1e-9:
                 break  # heavier records came first: none after this one can win
             rel, _ = _relevance(view, case, v, data) or (0.0, False)
             pick(target[0], rel * factor, order, p, v, data, where)
@@ -634,11 +645,11 @@ def _entry_points(view: _Graph, case: Case) -> list[RouteAnswer]:
     received: set[str] = set()
     seen: set[int] = set()
     for t in sorted(case.topic_ids):
-        for u, v, e in view.index.about(t):
+        for u, v, e in view.index.about_from(view, t, case.prefecture):
             if id(e) not in seen:
                 seen.add(id(e))
                 out_by.setdefault(u, []).append((v, e))
-            received.add(v)
+        received |= view.index.receivers(view, t)
     for n in sorted(out_by, key=view.index.position):
         label = view.label(n)
         if label not in (INSTITUTION, KIND):
