@@ -634,15 +634,7 @@ def _kana_name_start(text: str, start: int, before: list[Token]) -> int | None:
 def _is_abbreviation(short: str, name: str) -> bool:
     """``日本公庫`` of ``日本政策金融公庫``: the short form's letters appear in order in the name,
     and it starts with the name's first letter."""
-    if not short or short[0] != name[0]:
-        return False
-    pos = 0
-    for ch in short:
-        pos = name.find(ch, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    return True
+    return bool(short) and short[0] == name[0] and _in_order(short, name)
 
 
 def known_by_abbreviation(short: str, bodies: Iterable[KnownInstitution | Mention],
