@@ -541,35 +541,34 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, RouteA
         now = picks.get(target)
         return now[0] if now else (best[target].score if target in best else -1)
 
+    def could_win(fit: float, static: float, v: str, where: str | None) -> bool:
+        target = view.target(v, where, case)
+        return target is not None and not excluded(target[0]) and _scored(
+            case, fit + static + words_max, True, where) * PEER_DISCOUNT >= floor(target[0]) - 1e-9
+
     for group in view.index.peer_groups(view, kind, keys):
-        if not group.mapped:  # receivers that stay themselves: each read on its own, unless
-            fit = _topic_fit(view, case, group.sample, group.sample_data)  # (same receiver
-            if fit is None:  # and topics for all) the most it could score cannot win
-                continue
-            for static, order, p, v, data, where, _ in group.members:
-                if not usable(p, v):
-                    continue
-                target = view.target(v, where, case)
-                if target is None or excluded(target[0]) or _scored(
-                        case, fit[0] + static + words_max, True, where
-                        ) * PEER_DISCOUNT < floor(target[0]) - 1e-9:
-                    continue
-                one_by_one(order, p, v, data, where)
-            continue
-        here = {id(m) for m in group.at(case.prefecture)}
-        for _, order, p, v, data, where, _ in group.at(case.prefecture):  # flows of here
-            if usable(p, v):
-                one_by_one(order, p, v, data, where)
+        # one receiver's (or one kind's) referrals on the same topics: the topic fit is the
+        # group's; a member is read only if the most it could score can still win
         found = _topic_fit(view, case, group.sample, group.sample_data)
         if found is None:
             continue
+        if not group.mapped:  # receivers that stay themselves: each read on its own
+            for static, order, p, v, data, where, _ in group.members:
+                if usable(p, v) and could_win(found[0], static, v, where):
+                    one_by_one(order, p, v, data, where)
+            continue
+        here = group.at(case.prefecture)
+        for static, order, p, v, data, where, _ in here:  # flows of here
+            if usable(p, v) and could_win(found[0], static, v, where):
+                one_by_one(order, p, v, data, where)
         target = view.target_elsewhere(group.sample, case)
         if target is None or excluded(target[0]):
             continue
         factor = (ELSEWHERE if group.elsewhere else 1.0) * PEER_DISCOUNT
+        here_ids = {id(m) for m in here}
         for m in group.members:
             static, order, p, v, data, where, _ = m
-            if id(m) in here or not usable(p, v):
+            if id(m) in here_ids or not usable(p, v):
                 continue
             if (found[0] + static + words_max) * factor < floor(target[0]) - 1e-9:
                 break  # heavier records came first: none after this one can win
