@@ -375,7 +375,13 @@ def cmd_map(args: argparse.Namespace) -> int:
     from shienmap.queries.hub_cache import cached_scores
     from shienmap.queries.hubs import DEFAULT_RELATIONS
     from shienmap.visualisations.limits import DEFAULT_LIMITS
-    from shienmap.visualisations.network_map import MapError, map_subgraph, render_map, write_map
+    from shienmap.visualisations.network_map import (
+        MapError,
+        map_size,
+        map_subgraph,
+        render_map,
+        write_map,
+    )
 
     m = messages(args.lang)
     g = _load(args)
@@ -397,10 +403,10 @@ def cmd_map(args: argparse.Namespace) -> int:
         if not result.answers:
             raise UserError(m("map.no_route", reason=result.reason))
     try:
+        if whole and DEFAULT_LIMITS.exceeded(*(size := map_size(g, relations))):
+            return _map_overview(args, g, relations, m, drawn=size)
         sub = map_subgraph(g, region=None if result else args.region, relations=relations,
                            route=result, partners=None if result else args.partners)
-        if whole and DEFAULT_LIMITS.exceeded(sub.number_of_nodes(), sub.number_of_edges()):
-            return _map_overview(args, g, relations, m, drawn=sub)
         scores = cached_scores(args.graph, relations) if sub.number_of_nodes() > 1000 else None
         path = write_map(render_map(sub, title=args.title, lang=args.lang,
                                     built=_built(args.graph), scores=scores), args.out)
@@ -422,7 +428,13 @@ def _map_overview(args: argparse.Namespace, g, relations: tuple[str, ...], m,
     from shienmap.queries.hub_cache import cached_scores
     from shienmap.visualisations.aggregate import overview, overview_page
     from shienmap.visualisations.layout import group_of
-    from shienmap.visualisations.network_map import MapError, map_subgraph, render_map, write_map
+    from shienmap.visualisations.network_map import (
+        MapError,
+        map_subgraph,
+        prefecture_edges,
+        render_map,
+        write_map,
+    )
 
     onto = default_ontology()
     scores = cached_scores(args.graph, relations)
@@ -431,10 +443,12 @@ def _map_overview(args: argparse.Namespace, g, relations: tuple[str, ...], m,
     no_map: dict[str, str] = {}
     if args.out_dir:
         prefs = {group_of(g, n, onto) for n, d in g.nodes(data=True) if d["label"] == "機関"}
+        index = prefecture_edges(g, relations, onto)
         for name in sorted((p for p, level in prefs if level == "都道府県"),
                            key=lambda p: (onto.regions[p].code or "99", p)):
             try:
-                sub = map_subgraph(g, region=name, relations=relations, partners=args.partners)
+                sub = map_subgraph(g, region=name, relations=relations, partners=args.partners,
+                                   edges=index.get(name, []))
                 page = render_map(sub, lang=args.lang, built=built,
                                   scores=scores if sub.number_of_nodes() > 1000 else None)
             except MapError as exc:
@@ -449,16 +463,14 @@ def _map_overview(args: argparse.Namespace, g, relations: tuple[str, ...], m,
     out = args.out_dir / "index.html" if args.out_dir else args.out
     path = write_map(overview_page(ov, lang=args.lang, built=built, title=args.title,
                                    links=links, no_map=no_map, onto=onto), out)
-    national = sum(1 for d in ov.nodes.values() if d["label"] != "集計")
     summary = {"map": str(path), "overview": True, "nodes": len(ov.nodes),
                "edges": len(ov.between), "prefecture_maps": len(links)}
     if args.json:
         _print_json(summary)
         return 0
     if drawn is not None:
-        print(m("map.overview_wrote", path=path, groups=len(ov.nodes) - national,
-                national=national, edges=len(ov.between), nodes=f"{drawn.number_of_nodes():,}",
-                relations=f"{drawn.number_of_edges():,}"))
+        print(m("map.overview_wrote", path=path, **ov.shown(), edges=len(ov.between),
+                nodes=f"{drawn[0]:,}", relations=f"{drawn[1]:,}"))
     if args.out_dir:
         print(m("map.wrote_dir", path=args.out_dir, count=len(links)))
     elif drawn is None:

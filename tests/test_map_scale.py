@@ -170,3 +170,17 @@ def test_a_map_too_large_is_refused_in_japanese(g, tmp_path, capsys):
         render_map(sub, limits=Limits(nodes=10, edges=10))
     with pytest.raises(MapTooLarge, match="map too large"):
         render_map(sub, limits=Limits(nodes=10, edges=10), lang="en")
+
+
+def test_the_atlas_index_gives_the_same_region_maps(g):
+    """prefecture_edges (one pass for the atlas) against a scan of every edge per prefecture."""
+    from shienmap.visualisations.network_map import prefecture_edges
+
+    index = prefecture_edges(g)
+    assert len(index) == 47
+    for pref in sorted(index):
+        a = map_subgraph(g, region=pref, partners=30)
+        b = map_subgraph(g, region=pref, partners=30, edges=index[pref])
+        assert list(a.nodes(data=True)) == list(b.nodes(data=True)), pref
+        assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True)), pref
+        assert a.graph == b.graph, pref

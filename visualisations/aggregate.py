@@ -33,7 +33,7 @@ NATIONAL_NAMED = 20  # national bodies drawn by name; the rest of the national g
 OTHER = "集計:全国その他"
 GROUP_PREFIX = "集計:"
 GROUP_COLOUR = "#b8c4cc"
-LINE_COLOUR = "rgba(43,76,126,0.45)"
+LINE_COLOUR = "rgba(43,76,126,0.6)"  # the legend's line; a line's alpha grows with its count
 
 
 @dataclass
@@ -48,6 +48,12 @@ class Overview:
     relations: int = 0
     graph_nodes: int = 0
     documents: list[dict[str, Any]] = field(default_factory=list)
+
+    def shown(self) -> dict[str, int]:
+        """How many prefectures, 地方 blocks and national bodies (or the rest of them) it draws."""
+        levels = Counter(d["level"] for d in self.nodes.values())
+        return {"prefectures": levels["都道府県"], "blocks": levels["地方"],
+                "national": levels["全国"]}
 
 
 def overview(g: nx.MultiDiGraph, *, relations: tuple[str, ...] = DEFAULT_RELATIONS,
@@ -163,11 +169,13 @@ def overview_page(ov: Overview, *, lang: str | None = None, built: str | None = 
         else:
             size = 8 + 18 * math.sqrt(d.get("score", 0) / top)
         x, y = pos[k]
-        _add_node(net, k, label=name, title=_plain("\n".join(lines)), shape="dot" if is_group
+        # a prefecture's name is on its box (map.js); its node shows how many institutions
+        label = f"{d['institutions']:,}" if is_group else name
+        _add_node(net, k, label=label, title=_plain("\n".join(lines)), shape="dot" if is_group
                   else ("diamond" if d["label"] == KIND else "dot"),
                   color={"background": colour, "border": "#333333"}, size=round(size, 1),
                   x=x, y=y, physics=False, borderWidth=1.5,
-                  font={"size": 22 if is_group else 16, "color": "#222222",
+                  font={"size": 14 if is_group else 20, "color": "#222222",
                         "face": "Noto Sans CJK JP, sans-serif"})
         group = d["name"] if is_group else NATIONAL
         facts = [f"{m('map.overview_institutions')}: {d['institutions']:,}"]
@@ -184,14 +192,17 @@ def overview_page(ov: Overview, *, lang: str | None = None, built: str | None = 
                     "keys": [name], "evidence": [], "facts": facts, "link": link,
                     "link_text": m("map.overview_open", name=name) if link else None}
     edges: dict[str, Any] = {}
+    heaviest = math.log2(1 + max((sum(c.values()) for c in ov.between.values()), default=1))
     for i, (a, b) in enumerate(sorted(ov.between)):
         c = ov.between[(a, b)]
         total = sum(c.values())
+        strength = math.log2(1 + total) / heaviest  # 0..1: faint hairlines for a few relations
         eid = f"e{i}"
         text = (f"{nodes[a]['name']} — {nodes[b]['name']}\n"
                 f"{m('map.overview_between')}: {total:,}\n{_counts(c, m)}")
-        _add_edge(net, a, b, id=eid, title=_plain(text), color=LINE_COLOUR,
-                  width=round(min(1 + 1.2 * math.log2(1 + total), 12), 2))
+        _add_edge(net, a, b, id=eid, title=_plain(text),
+                  color=f"rgba(43,76,126,{0.06 + 0.6 * strength ** 2:.2f})",
+                  width=round(0.5 + 9 * strength ** 2, 2))
         edges[eid] = {"from": a, "to": b, "relation": _counts(c, m), "relations": dict(c),
                       "undirected": True, "count": total, "period": None, "route": [],
                       "evidence": []}
@@ -204,14 +215,13 @@ def overview_page(ov: Overview, *, lang: str | None = None, built: str | None = 
     present = sorted({r for c in (*ov.between.values(), *ov.inside.values()) for r in c},
                      key=lambda r: list(RELATION_STYLES).index(r) if r in RELATION_STYLES
                      else 99)
-    national = sum(1 for d in ov.nodes.values() if d["label"] != "集計")
+    shown = ov.shown()
     data: dict[str, Any] = {
         "lang": m.lang, "title": title,
         "built": m("map.built", date=built) if built else m("map.built_unknown"),
         "documents": [],
         "counts": m("map.overview_counts", institutions=f"{ov.institutions:,}",
-                    relations=f"{ov.relations:,}", groups=len(ov.nodes) - national,
-                    national=national),
+                    relations=f"{ov.relations:,}", **shown),
         "groups": [gr.as_dict() for gr in groups], "nodes": nodes, "edges": edges,
         "relations": [{"name": r, "label": m.term(r)} for r in present],
         "kinds": [], "prefectures": [], "variants": {}, "focus": [], "overview": True,

@@ -78,6 +78,7 @@ _ZWJ = "\u200d"
 _ASSETS = Path(__file__).resolve().parent / "assets"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 TOP_LABELS = 10  # the leading hubs get labels large enough to read at the opening zoom
+LONG_DOCUMENT_LIST = 50  # from here the title block lists only the documents the map quotes
 
 
 class MapError(ValueError):
@@ -99,13 +100,15 @@ def _category(g: nx.MultiDiGraph, n: str) -> str:
 def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
                  relations: tuple[str, ...] = DEFAULT_RELATIONS,
                  route: RouteResult | None = None, partners: int | None = None,
+                 edges: list[tuple[str, str, str, dict[str, Any]]] | None = None,
                  onto: Ontology | None = None) -> nx.MultiDiGraph:
     """The institutions, kinds and relations to draw (a new graph; ``g`` is not changed).
 
     ``region``: relations documented for it or touching an institution located in it; with
     ``partners``, only that many outside partners, the strongest (:mod:`.partners`).
     With ``route``: the answers' paths and their immediate neighbourhoods. The graph's
-    document list is carried over (the map names documents by title).
+    document list is carried over (the map names documents by title). ``edges``: the edges
+    to look at, when known to hold every edge of the region (:func:`prefecture_edges`).
     """
     onto = onto or default_ontology()
     unknown = [r for r in relations if r not in RELATION_STYLES]
@@ -119,7 +122,7 @@ def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
         region_name = r.name
     sub = nx.MultiDiGraph()
     sub.graph["documents"] = list(g.graph.get("documents", []))
-    for u, v, k, d in g.edges(keys=True, data=True):
+    for u, v, k, d in g.edges(keys=True, data=True) if edges is None else edges:
         if k not in relations:
             continue
         if g.nodes[u]["label"] not in (INSTITUTION, KIND) or g.nodes[v]["label"] not in (
@@ -138,6 +141,40 @@ def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
     if route is not None:
         sub = _route_view(g, sub, route)
     return sub
+
+
+def map_size(g: nx.MultiDiGraph, relations: tuple[str, ...] = DEFAULT_RELATIONS
+             ) -> tuple[int, int]:
+    """(nodes, edges) of the whole-country map of ``g`` (:func:`map_subgraph` without a
+    region), counted without building it."""
+    drawn = (INSTITUTION, KIND)
+    nodes: set[str] = set()
+    edges = 0
+    for u, v, k in g.edges(keys=True):
+        if k in relations and g.nodes[u]["label"] in drawn and g.nodes[v]["label"] in drawn:
+            nodes.update((u, v))
+            edges += 1
+    return len(nodes), edges
+
+
+def prefecture_edges(g: nx.MultiDiGraph, relations: tuple[str, ...] = DEFAULT_RELATIONS,
+                     onto: Ontology | None = None
+                     ) -> dict[str, list[tuple[str, str, str, dict[str, Any]]]]:
+    """Prefecture -> the edges of its map, in ``g``'s order, in one pass over the graph: an
+    edge belongs to each prefecture of its documented regions and of its institution ends
+    (what ``edge_in_region(..., strict=False)`` asks of a prefecture). For writing every
+    prefecture's map without reading all the edges for each."""
+    onto = onto or default_ontology()
+    out: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if k not in relations:
+            continue
+        places = [r.split(":", 1)[1] for r in d.get("regions", [])]
+        places += [g.nodes[n]["region"].split(":", 1)[1] for n in (u, v)
+                   if g.nodes[n]["label"] == INSTITUTION and g.nodes[n].get("region")]
+        for pref in sorted({p for p in map(onto.prefecture_of, places) if p}):
+            out.setdefault(pref, []).append((u, v, k, d))
+    return out
 
 
 def _route_view(g: nx.MultiDiGraph, sub: nx.MultiDiGraph, route: RouteResult) -> nx.MultiDiGraph:
@@ -397,7 +434,7 @@ def render_map(sub: nx.MultiDiGraph, *, title: str | None = None, lang: str | No
                   "selectionWidth": 2},
         "nodes": {"font": {"strokeWidth": 3, "strokeColor": "#ffffff"}},
     }))
-    if compact:  # the title block lists the documents the map quotes, not the whole graph's
+    if compact or len(docs) > LONG_DOCUMENT_LIST:  # list the documents the map quotes only
         docs = Documents(_cited_documents(sub, node_data, edge_data))
     data = _page_data(sub, title, built, m, docs, groups, node_data, edge_data, route, onto)
     if compact:
@@ -627,5 +664,5 @@ def write_map(page: str, path: Path | str) -> Path:
     return p
 
 
-__all__ = ["ROUTE_STEP", "MapError", "MapTooLarge", "check_size", "group_of", "map_subgraph",
-           "render_map", "write_map"]
+__all__ = ["ROUTE_STEP", "MapError", "MapTooLarge", "check_size", "group_of", "map_size",
+           "map_subgraph", "prefecture_edges", "render_map", "write_map"]

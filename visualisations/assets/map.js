@@ -61,6 +61,7 @@
   var docs = document.getElementById("shienmap-documents");
   docs.querySelector("summary").textContent = M.documents_count;
   D.documents.forEach(function (d) { docs.querySelector("ul").appendChild(el("li", d)); });
+  if (D.documents.length > 20) { docs.open = false; }  // a long list stays folded
 
   // ------------------------------------------------------------ search
   function fold(s) {
