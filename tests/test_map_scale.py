@@ -184,3 +184,16 @@ def test_the_atlas_index_gives_the_same_region_maps(g):
         assert list(a.nodes(data=True)) == list(b.nodes(data=True)), pref
         assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True)), pref
         assert a.graph == b.graph, pref
+
+
+def test_node_sizes_come_from_the_hubs_cache_when_it_exists(g, tmp_path, capsys):
+    from shienmap.queries.hub_cache import cached_scores
+
+    path = write_graph(g, tmp_path / "g.json")
+    assert cached_scores(path) is None  # nothing computed on the fly
+    assert main(["hubs", "--graph", str(path), "--top", "3", "--json"]) == 0
+    top = json.loads(capsys.readouterr().out)[0]
+    scores = cached_scores(path)
+    assert scores[top["id"]] == pytest.approx(top["hub_score"], abs=1e-6)
+    sub = map_subgraph(g, region="東京都", partners=5)
+    assert render_map(sub, scores=scores) != render_map(sub)  # sized by the cached scores
