@@ -21,6 +21,7 @@ import networkx as nx
 
 from shienmap.graph.schema import INSTITUTION
 from shienmap.graph.store import read_graph
+from shienmap.visualisations.limits import Limits
 from shienmap.visualisations.network_map import map_subgraph, render_map, write_map
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--graph", type=Path, required=True)
     ap.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000])
     ap.add_argument("--cut", choices=("dense", "regional"), default="regional")
+    ap.add_argument("--page", choices=("auto", "compact", "full"), default="auto",
+                    help="the page written (auto: compact from limits.COMPACT_FROM relations)")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -71,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             sub = cut(whole, n, args.cut)
             t0 = time.perf_counter()
-            path = write_map(render_map(sub), Path(tmp) / f"m{n}.html")
+            compact = {"auto": None, "compact": True, "full": False}[args.page]
+            page = render_map(sub, limits=Limits(10**9, 10**9), compact=compact)  # no limit
+            path = write_map(page, Path(tmp) / f"m{n}.html")
             render = time.perf_counter() - t0
             draw, errors = draw_seconds(browser, path)
             print(f"| {n:,} | {sub.number_of_nodes():,} | {sub.number_of_edges():,} | "
