@@ -23,7 +23,7 @@ MAX_EDGES = 12_000  # edges drawn within ~5 s, with the nodes above (measured, s
 EXACT_SIZES_UP_TO = 1_000  # nodes: above, node sizes come from cached hub scores or degree
 # relations: from here a map's page is compact (compact.py). A full page costs ~3 KB per
 # relation (three quotes in its tooltip, every evidence sentence in the panel): 福井県 at national
-# scale, 2,997 relations, was 9.9 MB in full and is ~1 MB compact.
+# scale, 2,997 relations, was 9.9 MB in full and is 1.7 MB compact.
 COMPACT_FROM = 1_000
 
 
