@@ -197,3 +197,16 @@ def test_node_sizes_come_from_the_hubs_cache_when_it_exists(g, tmp_path, capsys)
     assert scores[top["id"]] == pytest.approx(top["hub_score"], abs=1e-6)
     sub = map_subgraph(g, region="東京都", partners=5)
     assert render_map(sub, scores=scores) != render_map(sub)  # sized by the cached scores
+
+
+def test_overview_in_english_and_from_the_command(g, tmp_path, capsys):
+    path = write_graph(g, tmp_path / "g.json")
+    out = tmp_path / "ov.html"
+    assert main(["map", "--graph", str(path), "--overview", "--out", str(out), "--lang", "en",
+                 "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    data = page_data(out)
+    assert summary["overview"] and summary["nodes"] == len(data["nodes"])
+    assert data["title"] == "SME support network map: Japan (totals by prefecture)"
+    tokyo = data["nodes"]["集計:東京都"]
+    assert tokyo["link"] is None and "shienmap map --region 東京都" in tokyo["facts"][-1]

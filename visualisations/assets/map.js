@@ -141,6 +141,11 @@
     });
     return sel;
   }
+  if (D.overview) {  // an overview has no kinds or institutions to filter by, only relation types
+    ["shienmap-kind", "shienmap-prefecture"].forEach(function (id) {
+      document.getElementById(id).parentNode.style.display = "none";
+    });
+  }
   var kindSel = fillSelect("shienmap-kind", D.kinds);
   var prefSel = fillSelect("shienmap-prefecture", D.prefectures.concat(["全国"]),
     D.prefectures.concat([M.national]));
