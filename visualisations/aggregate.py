@@ -50,8 +50,8 @@ class Overview:
     documents: list[dict[str, Any]] = field(default_factory=list)
 
     def shown(self) -> dict[str, int]:
-        """How many prefectures, 地方 blocks and national bodies (or the rest of them) it draws."""
-        levels = Counter(d["level"] for d in self.nodes.values())
+        """How many prefectures, 地方 blocks and named national bodies it draws."""
+        levels = Counter(d["level"] for k, d in self.nodes.items() if k != OTHER)
         return {"prefectures": levels["都道府県"], "blocks": levels["地方"],
                 "national": levels["全国"]}
 
