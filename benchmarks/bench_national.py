@@ -169,9 +169,38 @@ def bench_route(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
 
 
 def bench_map(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
-    """SLOT (maps): the national aggregate map and `map --region 東京都` (time, size, draw
-    time in headless Chromium). Returns None until filled."""
-    return None
+    """The national map (the overview by prefecture when the graph is large) and
+    `map --region 東京都` (the region and its 30 strongest outside partners) as commands: time,
+    file size and the time headless Chromium takes to draw each (tests/chromium.py)."""
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from chromium import ARGS, CHROMIUM, draw_seconds
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        views = [("map (national)", "overview.html", []),
+                 ("map --region 東京都", "tokyo.html", ["--region", "東京都"])]
+        drawn = []
+        for what, name, extra in views:
+            out = Path(tmp) / name
+            args = ["map", "--graph", str(path), "--out", str(out), *extra]
+            done, dt = command(*args)
+            drawn.append(out)
+            rows.append((what, f"{dt:.1f} s, {out.stat().st_size / 2**20:.1f} MiB",
+                         f"`shienmap {shlex.join(args)}`: {done.stdout.strip()[:160]}"))
+        if not Path(CHROMIUM).exists():
+            return [*rows, ("map draw", "–", f"no Chromium at {CHROMIUM}")]
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for (what, _, _), out in zip(views, drawn, strict=True):
+                times = [draw_seconds(browser, out)[0] for _ in range(2)]
+                rows.append((f"{what}: drawn in Chromium", f"{min(times):.1f} s",
+                             f"open to drawn and framed, best of 2 ({max(times):.1f} s)"))
+            browser.close()
+    return rows
 
 
 def bench_push(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:

@@ -191,5 +191,18 @@ def cached_hubs(cache: HubCache, load_graph: Callable[[], nx.MultiDiGraph], *,
     return result
 
 
-__all__ = ["CACHE_FORMAT", "HubCache", "HubResult", "cached_hubs", "graph_digest",
-           "reference_digest"]
+def cached_scores(graph_path: Path | str, relations: tuple[str, ...] = DEFAULT_RELATIONS
+                  ) -> dict[str, float] | None:
+    """Node id -> hub score of the national 機関 ranking when the cache beside the graph file
+    holds it (computed earlier by ``shienmap hubs``), else None. Never computes: maps use it to
+    size nodes and fall back on degree."""
+    params = {"region": None, "relations": sorted(set(relations)), "level": "機関"}
+    try:
+        found = HubCache(graph_path).load(params)
+    except OSError:
+        return None
+    return {r.id: r.hub_score for r in found.rows} if found else None
+
+
+__all__ = ["CACHE_FORMAT", "HubCache", "HubResult", "cached_hubs", "cached_scores",
+           "graph_digest", "reference_digest"]

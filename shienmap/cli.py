@@ -200,6 +200,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "(with --region and --topic)")
     m.add_argument("--topic", action="append", metavar="T", help="the case's topic(s)")
     m.add_argument("--title", default=None, help="page title")
+    m.add_argument("--partners", type=int_range(0, 100_000), default=30, metavar="N",
+                   help="with --region: keep the N outside partners with most relations to the "
+                        "region (default 30); the others are counted in the title block")
+    m.add_argument("--overview", action="store_true",
+                   help="draw the whole country as totals by prefecture (automatic when the "
+                        "graph is too large to draw institution by institution)")
+    m.add_argument("--out-dir", type=Path, metavar="DIR",
+                   help="write an atlas instead of one file: DIR/index.html (the overview by "
+                        "prefecture) and DIR/<prefecture code>.html for each prefecture, linked")
     _common(m)
     m.set_defaults(func=cmd_map)
 
@@ -363,12 +372,23 @@ def cmd_cypher_export(args: argparse.Namespace) -> int:
 
 def cmd_map(args: argparse.Namespace) -> int:
     from shienmap.i18n import messages
+    from shienmap.queries.hub_cache import cached_scores
     from shienmap.queries.hubs import DEFAULT_RELATIONS
-    from shienmap.visualisations.network_map import MapError, map_subgraph, render_map, write_map
+    from shienmap.visualisations.limits import DEFAULT_LIMITS
+    from shienmap.visualisations.network_map import (
+        MapError,
+        map_size,
+        map_subgraph,
+        render_map,
+        write_map,
+    )
 
     m = messages(args.lang)
     g = _load(args)
     relations = tuple(args.relation) if args.relation else DEFAULT_RELATIONS
+    whole = not (args.region or args.route_from or args.topic)
+    if args.out_dir or (whole and args.overview):
+        return _map_overview(args, g, relations, m)
     result = None
     if args.route_from or args.topic:
         from shienmap.queries.case import CaseError, make_case
@@ -383,10 +403,13 @@ def cmd_map(args: argparse.Namespace) -> int:
         if not result.answers:
             raise UserError(m("map.no_route", reason=result.reason))
     try:
+        if whole and DEFAULT_LIMITS.exceeded(*(size := map_size(g, relations))):
+            return _map_overview(args, g, relations, m, drawn=size)
         sub = map_subgraph(g, region=None if result else args.region, relations=relations,
-                           route=result)
+                           route=result, partners=None if result else args.partners)
+        scores = cached_scores(args.graph, relations) if sub.number_of_nodes() > 1000 else None
         path = write_map(render_map(sub, title=args.title, lang=args.lang,
-                                    built=_built(args.graph)), args.out)
+                                    built=_built(args.graph), scores=scores), args.out)
     except MapError as exc:
         raise UserError(str(exc)) from exc
     summary = {"map": str(path), "nodes": sub.number_of_nodes(), "edges": sub.number_of_edges()}
@@ -394,6 +417,64 @@ def cmd_map(args: argparse.Namespace) -> int:
         _print_json(summary)
     else:
         print(m("map.wrote", path=path, nodes=summary["nodes"], edges=summary["edges"]))
+    return 0
+
+
+def _map_overview(args: argparse.Namespace, g, relations: tuple[str, ...], m,
+                  drawn=None) -> int:
+    """The national overview by prefecture (``--overview``, or a graph too large to draw
+    whole), alone in ``--out`` or with every prefecture's map in ``--out-dir``."""
+    from shienmap.graph.ontology import default_ontology
+    from shienmap.queries.hub_cache import cached_scores
+    from shienmap.visualisations.aggregate import overview, overview_page
+    from shienmap.visualisations.layout import group_of
+    from shienmap.visualisations.network_map import (
+        MapError,
+        map_subgraph,
+        prefecture_edges,
+        render_map,
+        write_map,
+    )
+
+    onto = default_ontology()
+    scores = cached_scores(args.graph, relations)
+    built = _built(args.graph)
+    links: dict[str, str] = {}
+    no_map: dict[str, str] = {}
+    if args.out_dir:
+        prefs = {group_of(g, n, onto) for n, d in g.nodes(data=True) if d["label"] == "機関"}
+        index = prefecture_edges(g, relations, onto)
+        for name in sorted((p for p, level in prefs if level == "都道府県"),
+                           key=lambda p: (onto.regions[p].code or "99", p)):
+            try:
+                sub = map_subgraph(g, region=name, relations=relations, partners=args.partners,
+                                   edges=index.get(name, []))
+                page = render_map(sub, lang=args.lang, built=built,
+                                  scores=scores if sub.number_of_nodes() > 1000 else None)
+            except MapError as exc:
+                no_map[name] = str(exc)
+                print(f"shienmap: {m('map.skipped_region', region=name, reason=exc)}",
+                      file=sys.stderr)
+                continue
+            file = f"{onto.regions[name].code}.html"
+            write_map(page, args.out_dir / file)
+            links[name] = file
+    ov = overview(g, relations=relations, scores=scores, onto=onto)
+    out = args.out_dir / "index.html" if args.out_dir else args.out
+    path = write_map(overview_page(ov, lang=args.lang, built=built, title=args.title,
+                                   links=links, no_map=no_map, onto=onto), out)
+    summary = {"map": str(path), "overview": True, "nodes": len(ov.nodes),
+               "edges": len(ov.between), "prefecture_maps": len(links)}
+    if args.json:
+        _print_json(summary)
+        return 0
+    if drawn is not None:
+        print(m("map.overview_wrote", path=path, **ov.shown(), edges=len(ov.between),
+                nodes=f"{drawn[0]:,}", relations=f"{drawn[1]:,}"))
+    if args.out_dir:
+        print(m("map.wrote_dir", path=args.out_dir, count=len(links)))
+    elif drawn is None:
+        print(m("map.wrote", path=path, nodes=len(ov.nodes), edges=len(ov.between)))
     return 0
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from chromium import ARGS, CHROMIUM
 
 from conftest import ROOT
 from shienmap.cli import main
@@ -28,9 +28,6 @@ from shienmap.visualisations.network_map import map_subgraph, render_map, write_
 from shienmap.visualisations.palette import HIGHLIGHT
 
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("SHIENMAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
 @pytest.fixture(scope="module")

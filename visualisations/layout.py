@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections import deque
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -187,10 +188,10 @@ def _grid_order(sub: nx.MultiDiGraph, members: list[str]) -> list[str]:
     for seed in sorted(members, key=rank):
         if seed in seen:
             continue
-        queue = [seed]
+        queue = deque([seed])
         seen.add(seed)
         while queue:
-            n = queue.pop(0)
+            n = queue.popleft()
             order.append(n)
             near = {x for x in (*sub.successors(n), *sub.predecessors(n)) if x in inside}
             for x in sorted(near - seen, key=rank):

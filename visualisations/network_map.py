@@ -56,7 +56,9 @@ from shienmap.present.routes import answer_reason, plain_route
 from shienmap.queries.hubs import DEFAULT_RELATIONS, edge_in_region, hub_scores
 from shienmap.queries.routing import RouteResult
 
+from .compact import compact_in_place
 from .layout import NATIONAL, geographic_layout, group_of, route_layout
+from .limits import COMPACT_FROM, DEFAULT_LIMITS, EXACT_SIZES_UP_TO, Limits
 from .palette import (
     CATEGORY_COLOURS,
     FADED_EDGE,
@@ -68,6 +70,7 @@ from .palette import (
     category_colour,
     edge_style,
 )
+from .partners import keep_top_partners
 from .search import JS_VARIANTS, search_keys
 
 ROUTE_STEP = "経路"  # a drawn path step that is no edge of the graph (region -> first contact)
@@ -75,10 +78,16 @@ _ZWJ = "\u200d"
 _ASSETS = Path(__file__).resolve().parent / "assets"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 TOP_LABELS = 10  # the leading hubs get labels large enough to read at the opening zoom
+LONG_DOCUMENT_LIST = 50  # from here the title block lists only the documents the map quotes
 
 
 class MapError(ValueError):
     """Nothing to draw, or a bad argument."""
+
+
+class MapTooLarge(MapError):
+    """More nodes or edges than a browser draws in time (:mod:`.limits`); the message says so
+    in the reader's language, with a hint."""
 
 
 def _category(g: nx.MultiDiGraph, n: str) -> str:
@@ -90,13 +99,16 @@ def _category(g: nx.MultiDiGraph, n: str) -> str:
 
 def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
                  relations: tuple[str, ...] = DEFAULT_RELATIONS,
-                 route: RouteResult | None = None,
+                 route: RouteResult | None = None, partners: int | None = None,
+                 edges: list[tuple[str, str, str, dict[str, Any]]] | None = None,
                  onto: Ontology | None = None) -> nx.MultiDiGraph:
     """The institutions, kinds and relations to draw (a new graph; ``g`` is not changed).
 
-    ``region``: relations documented for it or touching an institution located in it.
+    ``region``: relations documented for it or touching an institution located in it; with
+    ``partners``, only that many outside partners, the strongest (:mod:`.partners`).
     With ``route``: the answers' paths and their immediate neighbourhoods. The graph's
-    document list is carried over (the map names documents by title).
+    document list is carried over (the map names documents by title). ``edges``: the edges
+    to look at, when known to hold every edge of the region (:func:`prefecture_edges`).
     """
     onto = onto or default_ontology()
     unknown = [r for r in relations if r not in RELATION_STYLES]
@@ -110,7 +122,7 @@ def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
         region_name = r.name
     sub = nx.MultiDiGraph()
     sub.graph["documents"] = list(g.graph.get("documents", []))
-    for u, v, k, d in g.edges(keys=True, data=True):
+    for u, v, k, d in g.edges(keys=True, data=True) if edges is None else edges:
         if k not in relations:
             continue
         if g.nodes[u]["label"] not in (INSTITUTION, KIND) or g.nodes[v]["label"] not in (
@@ -124,9 +136,45 @@ def map_subgraph(g: nx.MultiDiGraph, *, region: str | None = None,
         sub.add_edge(u, v, key=k, **d)
     if region_name and route is None:
         sub.graph["region"] = region_name
+        if partners is not None:
+            sub = keep_top_partners(sub, region_name, partners, onto)
     if route is not None:
         sub = _route_view(g, sub, route)
     return sub
+
+
+def map_size(g: nx.MultiDiGraph, relations: tuple[str, ...] = DEFAULT_RELATIONS
+             ) -> tuple[int, int]:
+    """(nodes, edges) of the whole-country map of ``g`` (:func:`map_subgraph` without a
+    region), counted without building it."""
+    drawn = (INSTITUTION, KIND)
+    nodes: set[str] = set()
+    edges = 0
+    for u, v, k in g.edges(keys=True):
+        if k in relations and g.nodes[u]["label"] in drawn and g.nodes[v]["label"] in drawn:
+            nodes.update((u, v))
+            edges += 1
+    return len(nodes), edges
+
+
+def prefecture_edges(g: nx.MultiDiGraph, relations: tuple[str, ...] = DEFAULT_RELATIONS,
+                     onto: Ontology | None = None
+                     ) -> dict[str, list[tuple[str, str, str, dict[str, Any]]]]:
+    """Prefecture -> the edges of its map, in ``g``'s order, in one pass over the graph: an
+    edge belongs to each prefecture of its documented regions and of its institution ends
+    (what ``edge_in_region(..., strict=False)`` asks of a prefecture). For writing every
+    prefecture's map without reading all the edges for each."""
+    onto = onto or default_ontology()
+    out: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if k not in relations:
+            continue
+        places = [r.split(":", 1)[1] for r in d.get("regions", [])]
+        places += [g.nodes[n]["region"].split(":", 1)[1] for n in (u, v)
+                   if g.nodes[n]["label"] == INSTITUTION and g.nodes[n].get("region")]
+        for pref in sorted({p for p in map(onto.prefecture_of, places) if p}):
+            out.setdefault(pref, []).append((u, v, k, d))
+    return out
 
 
 def _route_view(g: nx.MultiDiGraph, sub: nx.MultiDiGraph, route: RouteResult) -> nx.MultiDiGraph:
@@ -205,13 +253,17 @@ def _node_title(sub: nx.MultiDiGraph, n: str, m: Messages) -> str:
 
 
 def _edge_title(sub: nx.MultiDiGraph, u: str, v: str, k: str, d: dict[str, Any],
-                docs: Documents, m: Messages) -> str:
+                docs: Documents, m: Messages, compact: bool = False) -> str:
     arrow = "→" if k in DIRECTED_RELATIONS or k in STEP_STYLES else "—"
     lines = [f"{sub.nodes[u]['name']} {arrow} {sub.nodes[v]['name']} ({m.term(k)})"]
     if d.get("count") is not None:
         period = d.get("period") or m("map.period_unknown")
         lines.append(f"{m('map.count')}: {d['count']} ({period})")
     evidence = d.get("evidence", [])
+    if compact:  # a large map: the quotes are in the panel, not repeated in every tooltip
+        if evidence:
+            lines.append(f"{m('map.evidence')}: {len(evidence)} — {m('map.panel_hint')}")
+        return _plain("\n".join(lines))
     for ev in evidence[:3]:
         lines.append(f"[{docs[ev['doc']].label()} / {ev['doc']}] {ev['quote'][:120]}")
     if len(evidence) > 3:
@@ -227,7 +279,17 @@ def _evidence_items(evidence: list[dict[str, Any]], docs: Documents) -> list[dic
 # ---------------------------------------------------------------- the page
 
 
-def _hub_sizes(sub: nx.MultiDiGraph) -> dict[str, float]:
+def _hub_sizes(sub: nx.MultiDiGraph, scores: dict[str, float] | None = None
+               ) -> dict[str, float]:
+    """Node -> size measure in [0, 1]: the cached hub scores when given (scaled to the
+    largest drawn), else on a large map the degree (scaled likewise), else the hub score of
+    the drawn graph (exact betweenness: small maps only)."""
+    if scores is not None or sub.number_of_nodes() > EXACT_SIZES_UP_TO:
+        if scores is None:
+            scores = {n: float(sub.degree(n)) for n in sub}
+        drawn = {n: scores.get(n, 0.0) for n in sub}
+        top = max(drawn.values(), default=0.0) or 1.0
+        return {n: x / top for n, x in drawn.items()}
     simple = nx.DiGraph()
     simple.add_nodes_from(sub)
     for u, v, k in sub.edges(keys=True):
@@ -241,6 +303,25 @@ def _hub_sizes(sub: nx.MultiDiGraph) -> dict[str, float]:
     return hub_scores(simple)[0]
 
 
+def _add_node(net: Any, n_id: str, *, label: str, color: Any, shape: str, **options: Any
+              ) -> None:
+    """``net.add_node`` without its linear search of the node list (quadratic over a map)."""
+    from pyvis.node import Node
+
+    node = Node(n_id, shape, label=label, color=color, font_color=net.font_color, **options)
+    net.nodes.append(node.options)
+    net.node_ids.append(n_id)
+    net.node_map[n_id] = node.options
+
+
+def _add_edge(net: Any, u: str, v: str, **options: Any) -> None:
+    """``net.add_edge`` without its linear search of the node list for both ends (the ends
+    are nodes already added; a directed network keeps parallel edges anyway)."""
+    from pyvis.edge import Edge
+
+    net.edges.append(Edge(u, v, net.directed, **options).options)
+
+
 def _edge_width(base: float, count: Any) -> float:
     if isinstance(count, int | float) and count > 0:
         return round(min(base + 1.6 * math.log2(1 + count), base + 9), 2)
@@ -248,18 +329,27 @@ def _edge_width(base: float, count: Any) -> float:
 
 
 def render_map(sub: nx.MultiDiGraph, *, title: str | None = None, lang: str | None = None,
-               built: str | None = None, onto: Ontology | None = None) -> str:
+               built: str | None = None, onto: Ontology | None = None,
+               scores: dict[str, float] | None = None, limits: Limits = DEFAULT_LIMITS,
+               compact: bool | None = None) -> str:
     """HTML of the map of ``sub`` (from :func:`map_subgraph`), self-contained and offline.
 
     ``built`` is the graph's build date shown in the title block (the command line passes
-    the graph file's date); ``lang`` the language of labels, legend and panel.
+    the graph file's date); ``lang`` the language of labels, legend and panel; ``scores``
+    cached hub scores for node sizes. Above ``limits`` raises :class:`MapTooLarge`.
+    ``compact`` (default: from :data:`.limits.COMPACT_FROM` edges) writes the small page of
+    :mod:`.compact`.
     """
     from pyvis.network import Network
 
     if sub.number_of_nodes() == 0:
         raise MapError("nothing to draw: no relations of those types in that region")
-    onto = onto or default_ontology()
     m = messages(lang)
+    check_size(sub.number_of_nodes(), sub.number_of_edges(), limits, m)
+    onto = onto or default_ontology()
+    if compact is None:
+        compact = sub.number_of_edges() >= COMPACT_FROM
+    compact = compact and not sub.graph.get("route")
     docs = Documents(sub)
     route = _explained(sub, sub.graph.get("route"), m)
     title = title or _default_title(sub, m)
@@ -267,7 +357,7 @@ def render_map(sub: nx.MultiDiGraph, *, title: str | None = None, lang: str | No
     if route:
         pos, groups = route_layout(sub, [a["path"] for a in route["answers"]],
                                    path_title=m("map.route_box"), around_title=m("map.around"))
-    score = _hub_sizes(sub)
+    score = _hub_sizes(sub, scores)
     route_nodes, answers = _route_marks(route)
     top_hubs = set(sorted(score, key=lambda n: (-score[n], n))[:TOP_LABELS]) if not route else set()
 
@@ -292,7 +382,7 @@ def render_map(sub: nx.MultiDiGraph, *, title: str | None = None, lang: str | No
         x, y = pos[n]
         shape = {INSTITUTION: "dot", KIND: "diamond"}.get(d["label"], "box")
         grp = member[n]
-        net.add_node(n, label=label, title=_node_title(sub, n, m), color=style,
+        _add_node(net, n, label=label, title=_node_title(sub, n, m), color=style,
                      size=8 + 18 * math.sqrt(score.get(n, 0.0)), x=x, y=y, physics=False,
                      borderWidth=4 if n in route_nodes else 1.5, shape=shape,
                      font={"size": 16 if n in answers else (26 if n in top_hubs else 14),
@@ -304,7 +394,9 @@ def render_map(sub: nx.MultiDiGraph, *, title: str | None = None, lang: str | No
             "region": _region_name(d), "category": cat, "group": grp,
             "prefecture": grp if grp != NATIONAL else "",
             "kinds": _kind_chain(d, onto), "keys": search_keys(sub, n, onto),
-            "evidence": _evidence_items(d.get("evidence", []), docs)}
+            "evidence": _evidence_items(d.get("evidence", [])[:1 if compact else None], docs)}
+        if compact and len(d.get("evidence", [])) > 1:
+            node_data[n]["more"] = len(d["evidence"]) - 1
     edge_data: dict[str, Any] = {}
     route_ranks = _route_ranks(route)
     drawn = [(u, v, k, d) for u, v, k, d in sub.edges(keys=True, data=True)]
@@ -322,24 +414,59 @@ def render_map(sub: nx.MultiDiGraph, *, title: str | None = None, lang: str | No
         elif route:
             colour = FADED_EDGE
         arrows = "to" if k in DIRECTED_RELATIONS or k in STEP_STYLES else ""
-        net.add_edge(u, v, id=eid, title=_edge_title(sub, u, v, k, d, docs, m), color=colour,
-                     dashes=style["dashes"], width=width, arrows=arrows, relation=k,
-                     route=ranks, label=" ".join(_CIRCLED[r - 1] for r in ranks) or None,
-                     font={"size": 16, "color": HIGHLIGHT, "strokeWidth": 4,
-                           "strokeColor": "#ffffff", "align": "top"})
+        _add_edge(net, u, v, id=eid, title=_edge_title(sub, u, v, k, d, docs, m, compact),
+                  color=colour,
+                  dashes=style["dashes"], width=width, arrows=arrows, relation=k,
+                  **_edge_label(ranks, compact))
+        evidence = d.get("evidence", [])
         edge_data[eid] = {"from": u, "to": v, "relation": k, "count": d.get("count"),
                           "period": d.get("period"), "route": ranks,
-                          "evidence": _evidence_items(d.get("evidence", []), docs)}
+                          "evidence": _evidence_items(evidence[:1] if compact else evidence,
+                                                      docs)}
+        if compact and len(evidence) > 1:
+            edge_data[eid]["more"] = len(evidence) - 1
     net.set_options(json.dumps({
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
                         "multiselect": False},
-        "edges": {"smooth": {"type": "curvedCW", "roundness": 0.15}, "selectionWidth": 2},
+        # straight lines on a large map: a curve per edge costs a Bézier on every frame
+        "edges": {"smooth": False if compact else {"type": "curvedCW", "roundness": 0.15},
+                  "selectionWidth": 2},
         "nodes": {"font": {"strokeWidth": 3, "strokeColor": "#ffffff"}},
     }))
-    page = net.generate_html()
+    if compact or len(docs) > LONG_DOCUMENT_LIST:  # list the documents the map quotes only
+        docs = Documents(_cited_documents(sub, node_data, edge_data))
     data = _page_data(sub, title, built, m, docs, groups, node_data, edge_data, route, onto)
-    return _offline(page, title, _legend(sub, m), data, m)
+    if compact:
+        compact_in_place(net, data, docs)
+    return _offline(net.generate_html(), title, _legend(sub, m), data, m)
+
+
+def check_size(nodes: int, edges: int, limits: Limits, m: Messages) -> None:
+    """Raise :class:`MapTooLarge` (reason and hint in ``m``'s language) above ``limits``."""
+    if limits.exceeded(nodes, edges):
+        raise MapTooLarge(m("map.too_large", nodes=f"{nodes:,}", edges=f"{edges:,}",
+                            max_nodes=f"{limits.nodes:,}", max_edges=f"{limits.edges:,}"))
+
+
+def _edge_label(ranks: list[int], compact: bool) -> dict[str, Any]:
+    """An edge's route numbers and their font (left out on a large map without a route)."""
+    if compact and not ranks:
+        return {"route": ranks}
+    return {"route": ranks, "label": " ".join(_CIRCLED[r - 1] for r in ranks) or None,
+            "font": {"size": 16, "color": HIGHLIGHT, "strokeWidth": 4,
+                     "strokeColor": "#ffffff", "align": "top"}}
+
+
+def _cited_documents(sub: nx.MultiDiGraph, node_data: dict[str, Any],
+                     edge_data: dict[str, Any]) -> nx.MultiDiGraph:
+    """A graph holding only the metadata of the documents the map's evidence names."""
+    cited = {ev["doc"] for d in (*node_data.values(), *edge_data.values())
+             for ev in d["evidence"]}
+    held = nx.MultiDiGraph()
+    held.graph["documents"] = [d for d in sub.graph.get("documents", [])
+                               if d.get("name") in cited]
+    return held
 
 
 def _explained(sub: nx.MultiDiGraph, route: dict[str, Any] | None, m: Messages
@@ -426,6 +553,14 @@ def _page_data(sub: nx.MultiDiGraph, title: str, built: str | None, m: Messages,
         "categories": {n: m.term(d["category"]) for n, d in node_data.items()},
     }
     data["messages"]["documents_count"] = m("map.documents", count=len(docs))
+    if any("more" in d for d in (*node_data.values(), *edge_data.values())):
+        data["messages"]["more"] = m("map.more", n="{n}")
+    omitted = sub.graph.get("omitted")
+    if omitted:
+        data["omitted"] = m("map.omitted", partners=f"{omitted['partners']:,}",
+                            relations=f"{omitted['relations']:,}", kept=omitted["kept"],
+                            groups="、".join(m("map.omitted_group", group=gname, nodes=n, edges=e)
+                                            for gname, n, e in omitted["groups"][:12]))
     if route:
         data["route"] = {"holder": route.get("holder"), "answers": [
             {k: a[k] for k in ("rank", "id", "name", "score", "path", "instance")}
@@ -460,7 +595,8 @@ _CDN_TAG = re.compile(r"<(link|script)\b[^>]*(?:href|src)=\"https?://[^\"]*\"[^>
 _EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.S)
 
 
-def _offline(page: str, title: str, legend: str, data: dict[str, Any], m: Messages) -> str:
+def _offline(page: str, title: str, legend: str, data: dict[str, Any], m: Messages,
+             hint: str | None = None) -> str:
     """Remove what pyvis links from CDNs and its empty headings; add the title, our panel,
     legend, data and script. ``window.shienmapDrawn`` is set once the map is drawn and framed."""
     page = _CDN_TAG.sub("", page)
@@ -468,20 +604,20 @@ def _offline(page: str, title: str, legend: str, data: dict[str, Any], m: Messag
     page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>\n"
                                   f"<style>{_asset('map.css')}</style>", 1)
     page = page.replace("<html>", f'<html lang="{m.lang}">', 1)
-    panel = _panel(title, legend, m)
+    panel = _panel(title, legend, m, hint)
     script = (f'<script type="application/json" id="shienmap-data">{_json_for_html(data)}'
               f"</script>\n<script>{_asset('map.js')}</script>")
     return page.replace("</body>", f"{panel}\n{script}\n</body>", 1)
 
 
-def _panel(title: str, legend: str, m: Messages) -> str:
+def _panel(title: str, legend: str, m: Messages, hint: str | None = None) -> str:
     """The side panel's frame (title block, answers, search, details, filters, legend); our
     script fills it, with textContent only."""
     t = html.escape
     return f"""<aside id="shienmap-panel">
 <header id="shienmap-title"><h1>{t(title)}</h1><p id="shienmap-meta"></p>
 <details id="shienmap-documents" open><summary></summary><ul></ul></details>
-<p class="hint">{t(m("map.how_to_read"))}</p></header>
+<p class="hint">{t(hint or m("map.how_to_read"))}</p></header>
 <section id="shienmap-answers" hidden><h2>{t(m("map.answers"))}</h2><ol></ol></section>
 <section id="shienmap-find"><input id="shienmap-search" type="search" autocomplete="off"
  placeholder="{t(m("map.search"))}" aria-label="{t(m("map.search"))}"><ul id="shienmap-results">
@@ -528,4 +664,5 @@ def write_map(page: str, path: Path | str) -> Path:
     return p
 
 
-__all__ = ["ROUTE_STEP", "MapError", "group_of", "map_subgraph", "render_map", "write_map"]
+__all__ = ["ROUTE_STEP", "MapError", "MapTooLarge", "check_size", "group_of", "map_size",
+           "map_subgraph", "prefecture_edges", "render_map", "write_map"]

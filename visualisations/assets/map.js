@@ -13,6 +13,26 @@
   var FADED_FONT = "rgba(80,80,80,0.35)";
   var nodesDS = network.body.data.nodes;
   var edgesDS = network.body.data.edges;
+  var UNDIRECTED = { "協定": true, "同行訪問": true, "連携": true };
+  var relLabel = {};
+  D.relations.forEach(function (r) { relLabel[r.name] = r.label; });
+  // a large map's edges come as rows of numbers (compact.py): made into edges and data here
+  if (D.compact) {
+    var made = D.edge_rows.map(function (r, i) {
+      var id = "e" + i, rel = D.edge_relations[r[2]], st = D.edge_styles[rel];
+      var e = { from: "n" + r[0], to: "n" + r[1], relation: rel, count: r[4], period: r[5],
+                route: [], evidence: r[6] === null ? [] : [{ doc: D.edge_docs[r[6]] }],
+                more: r[6] === null ? 0 : r[7] - 1 };
+      D.edges[id] = e;
+      var lines = [D.nodes[e.from].name + (UNDIRECTED[rel] ? " — " : " → ") +
+                   D.nodes[e.to].name + " (" + (relLabel[rel] || rel) + ")"];
+      if (e.count !== null && e.count !== undefined) { lines.push(M.count + ": " + e.count); }
+      if (r[7]) { lines.push(M.evidence + ": " + r[7] + " — " + M.panel_hint); }
+      return { id: id, from: e.from, to: e.to, relation: rel, width: r[3], color: st.color,
+               dashes: st.dashes, arrows: st.arrows, route: [], title: lines.join("\n") };
+    });
+    edgesDS.add(made);
+  }
   var base = { nodes: {}, edges: {} };
   nodesDS.get().forEach(function (n) {
     base.nodes[n.id] = { color: n.color, font: n.font, borderWidth: n.borderWidth };
@@ -21,6 +41,7 @@
     base.edges[e.id] = { color: e.color, width: e.width };
   });
   var state = { relations: {}, kind: "", prefecture: "", selected: null };
+
   D.relations.forEach(function (r) { state.relations[r.name] = true; });
 
   function el(tag, text, cls) {
@@ -32,9 +53,15 @@
 
   // ------------------------------------------------------------ title block
   document.getElementById("shienmap-meta").textContent = D.built + " ・ " + D.counts;
+  if (D.omitted) {
+    var omitted = el("p", D.omitted, "hint");
+    omitted.id = "shienmap-omitted";
+    document.getElementById("shienmap-meta").after(omitted);
+  }
   var docs = document.getElementById("shienmap-documents");
   docs.querySelector("summary").textContent = M.documents_count;
   D.documents.forEach(function (d) { docs.querySelector("ul").appendChild(el("li", d)); });
+  if (D.documents.length > 20) { docs.open = false; }  // a long list stays folded
 
   // ------------------------------------------------------------ search
   function fold(s) {
@@ -114,6 +141,11 @@
     });
     return sel;
   }
+  if (D.overview) {  // an overview has no kinds or institutions to filter by, only relation types
+    ["shienmap-kind", "shienmap-prefecture"].forEach(function (id) {
+      document.getElementById(id).parentNode.style.display = "none";
+    });
+  }
   var kindSel = fillSelect("shienmap-kind", D.kinds);
   var prefSel = fillSelect("shienmap-prefecture", D.prefectures.concat(["全国"]),
     D.prefectures.concat([M.national]));
@@ -138,7 +170,11 @@
     return true;
   }
   function edgeVisible(e) {
-    if (state.relations[e.relation] === false) { return false; }
+    if (e.relations) {  // an overview's line: visible while one of its types is
+      if (!Object.keys(e.relations).some(function (r) { return state.relations[r] !== false; })) {
+        return false;
+      }
+    } else if (state.relations[e.relation] === false) { return false; }
     if (!state.kind && !state.prefecture) { return true; }
     return nodeMatches(e.from) || nodeMatches(e.to);
   }
@@ -218,8 +254,9 @@
     var ol = el("ol", null, "evidence");
     items.forEach(function (ev) {
       var li = el("li");
-      li.appendChild(el("span", "「" + ev.quote + "」", "quote"));
-      var src = el("span", ev.title, "source");
+      if (ev.quote !== undefined) { li.appendChild(el("span", "「" + ev.quote + "」", "quote")); }
+      var info = ev.title === undefined ? (D.docinfo || {})[ev.doc] || {} : ev;
+      var src = el("span", info.title, "source");
       src.appendChild(el("span", " [" + ev.doc + "]", "file"));
       li.appendChild(src);
       ol.appendChild(li);
@@ -235,19 +272,28 @@
     if (n.type && n.label === "機関") { facts.push(M.type + ": " + n.type); }
     if (n.region) { facts.push(M.region + ": " + n.region); }
     facts.push(M.category + ": " + (D.categories[id] || n.category));
-    box.appendChild(el("p", facts.join("　")));
-    box.appendChild(el("h3", M.evidence + " (" + n.evidence.length + ")"));
-    if (n.evidence.length) { box.appendChild(evidenceList(n.evidence)); }
-    else { box.appendChild(el("p", M.no_evidence, "hint")); }
+    (n.facts || [facts.join("　")]).forEach(function (f) { box.appendChild(el("p", f)); });
+    if (n.link) {  // an overview's prefecture: its own map, a file written beside this one
+      var a = el("a", n.link_text, "map-link");
+      a.setAttribute("href", n.link);
+      box.appendChild(a);
+    }
+    if (!D.overview) {  // an overview's nodes are totals: no sentences of their own
+      box.appendChild(el("h3", M.evidence + " (" + (n.evidence.length + (n.more || 0)) + ")"));
+      if (n.evidence.length) { box.appendChild(evidenceList(n.evidence)); }
+      else { box.appendChild(el("p", M.no_evidence, "hint")); }
+      if (n.more) { box.appendChild(el("p", M.more.replace("{n}", n.more), "hint")); }
+    }
     var rels = incident(id);
     box.appendChild(el("h3", M.relations_of + " (" + rels.length + ")"));
     rels.forEach(function (eid) {
       var e = D.edges[eid];
-      var arrow = (e.relation === "協定" || e.relation === "同行訪問" || e.relation === "連携") ? " — " : " → ";
+      var arrow = UNDIRECTED[e.relation] || e.undirected ? " — " : " → ";
       var text = D.nodes[e.from].name + arrow + D.nodes[e.to].name + "（" + e.relation + "）";
       if (e.count !== null && e.count !== undefined) { text += " " + M.count + ": " + e.count; }
       box.appendChild(el("div", text, "relation"));
       if (e.evidence.length) { box.appendChild(evidenceList(e.evidence)); }
+      if (e.more) { box.appendChild(el("p", M.more.replace("{n}", e.more), "hint")); }
     });
   }
   function selectNode(id, focus) {
@@ -260,6 +306,10 @@
       network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
     }
   }
+  network.on("doubleClick", function (params) {
+    var n = params.nodes.length ? D.nodes[params.nodes[0]] : null;
+    if (n && n.link) { window.location.href = n.link; }
+  });
   network.on("click", function (params) {
     if (params.nodes.length) { selectNode(params.nodes[0], false); }
     else if (!params.edges.length) { clearSelection(); }
