@@ -24,7 +24,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ import networkx as nx
 
 from shienmap.graph.digest import CACHE_DIR, graph_digest, reference_digest
 from shienmap.graph.ontology import Ontology, default_ontology
-from shienmap.graph.schema import INSTITUTION, KIND, fold, node_id
+from shienmap.graph.schema import INSTITUTION, IS_KIND, KIND, REFERRAL, fold, node_id
 from shienmap.graph.store import GraphFileError, check_node_link
 
 STORE_FORMAT = 1  # raised whenever the tables or what they hold change
@@ -46,6 +46,8 @@ CREATE TABLE edges(ord INTEGER PRIMARY KEY, source TEXT NOT NULL, target TEXT NO
                    key TEXT NOT NULL, type TEXT NOT NULL, topics TEXT NOT NULL,
                    attrs TEXT NOT NULL);
 CREATE TABLE edge_evidence(ord INTEGER PRIMARY KEY, evidence TEXT NOT NULL);
+CREATE TABLE referral_topics(topic TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+                             ord INTEGER NOT NULL);
 CREATE TABLE names(folded TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE documents(ord INTEGER PRIMARY KEY, name TEXT NOT NULL, attrs TEXT NOT NULL);
 """
@@ -54,20 +56,23 @@ CREATE INDEX nodes_label ON nodes(label);
 CREATE INDEX nodes_kind ON nodes(kind);
 CREATE INDEX nodes_region ON nodes(region);
 CREATE INDEX nodes_prefecture ON nodes(prefecture);
-CREATE INDEX edges_source ON edges(source, key);
-CREATE INDEX edges_target ON edges(target, key);
+CREATE INDEX edges_source ON edges(source, key, target, topics);
+CREATE INDEX edges_target ON edges(target, key, source, topics);
+CREATE INDEX referral_topics_source ON referral_topics(source, topic, target, ord);
+CREATE INDEX referral_topics_target ON referral_topics(target, topic, source, ord);
+CREATE INDEX referral_topics_topic ON referral_topics(topic, source, target, ord);
 CREATE INDEX documents_name ON documents(name);
 """
 _BATCH = 20_000
 Message = Callable[[str], None]
-Row = tuple[int, str, str, str]  # an edge's ord, source, target and topics (tab-separated)
+Row = tuple[int, str, str]  # an edge's ord, source and target
 
 
 class StoreError(Exception):
     """The store cannot be used (it is then rebuilt)."""
 
 
-def _stderr(text: str) -> None:
+def stderr_message(text: str) -> None:
     print(f"shienmap: {text}", file=sys.stderr, flush=True)
 
 
@@ -93,6 +98,7 @@ class GraphStore:
         self.path = Path(path)
         self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
+            self.db.execute(f"PRAGMA mmap_size = {1 << 31}")
             self.meta: dict[str, str] = dict(self.db.execute("SELECT key, value FROM meta"))
         except sqlite3.Error as exc:
             self.db.close()
@@ -127,23 +133,46 @@ class GraphStore:
 
     # ------------------------------------------------------------ edges
     def edges_from(self, sources: Iterable[str], key: str) -> list[Row]:
-        """(ord, source, target, topics) of the edges of ``key`` out of ``sources``."""
-        return self._by_end("source", sources, key)
+        """(ord, source, target) of the edges of ``key`` out of ``sources``."""
+        with self._selection(sources) as table:
+            return self.db.execute(
+                f"SELECT e.ord, e.source, e.target FROM {table} s CROSS JOIN edges e "
+                "ON e.source = s.id AND e.key = ?", (key,)).fetchall()
 
-    def edges_to(self, targets: Iterable[str], key: str) -> list[Row]:
-        """(ord, source, target, topics) of the edges of ``key`` into ``targets``."""
-        return self._by_end("target", targets, key)
-
-    def edges_where(self, where: str, params: Iterable[Any] = ()) -> list[Row]:
-        """(ord, source, target, topics) of the edges ``e`` matching an SQL condition."""
-        return self.db.execute(f"SELECT e.ord, e.source, e.target, e.topics FROM edges e "
-                               f"WHERE {where}", tuple(params)).fetchall()
-
-    def _by_end(self, end: str, ids: Iterable[str], key: str) -> list[Row]:
+    def referrals(self, end: str, ids: Iterable[str], topics: Collection[str] | None
+                  ) -> list[Row]:
+        """(ord, source, target) of the referrals whose ``end`` ("source" or "target") is
+        one of ``ids``, about one of ``topics`` ("" for about no topic; None: all)."""
+        if topics is None:
+            with self._selection(ids) as table:
+                return self.db.execute(
+                    f"SELECT e.ord, e.source, e.target FROM {table} s CROSS JOIN edges e "
+                    f"ON e.{end} = s.id AND e.key = ?", (REFERRAL,)).fetchall()
+        topics = sorted(set(topics))
         with self._selection(ids) as table:
             return self.db.execute(
-                f"SELECT e.ord, e.source, e.target, e.topics FROM {table} s JOIN edges e "
-                f"ON e.{end} = s.id AND e.key = ?", (key,)).fetchall()
+                f"SELECT r.ord, r.source, r.target FROM {table} s CROSS JOIN referral_topics r "
+                f"ON r.{end} = s.id AND r.topic IN ({','.join('?' * len(topics))})",
+                topics).fetchall()
+
+    def edges_where(self, where: str, params: Iterable[Any] = ()) -> list[Row]:
+        """(ord, source, target) of the edges ``e`` matching an SQL condition."""
+        return self.db.execute(f"SELECT e.ord, e.source, e.target FROM edges e WHERE {where}",
+                               tuple(params)).fetchall()
+
+    def kind_referrals(self, kind: str, topics: Collection[str] | None) -> list[Row]:
+        """The referrals out of the institutions of a kind (their 種別 edges), about one of
+        ``topics`` (as :meth:`referrals`)."""
+        if topics is None:
+            return self.db.execute(
+                "SELECT e.ord, e.source, e.target FROM edges k CROSS JOIN edges e "
+                "ON e.source = k.source AND e.key = ? WHERE k.target = ? AND k.key = ?",
+                (REFERRAL, kind, IS_KIND)).fetchall()
+        topics = sorted(set(topics))
+        return self.db.execute(
+            "SELECT r.ord, r.source, r.target FROM edges k CROSS JOIN referral_topics r "
+            f"ON r.source = k.source AND r.topic IN ({','.join('?' * len(topics))}) "
+            "WHERE k.target = ? AND k.key = ?", (*topics, kind, IS_KIND)).fetchall()
 
     @contextmanager
     def _selection(self, ids: Iterable[str]) -> Iterator[str]:
@@ -231,7 +260,7 @@ def open_store(graph_path: Path | str, *, on_message: Message | None = None,
     Raises :class:`~shienmap.graph.store.GraphFileError` when the graph file itself is
     missing or not a graph, and ``OSError`` when the store cannot be written.
     """
-    say = on_message or _stderr
+    say = on_message or stderr_message
     graph = Path(graph_path)
     if graph.is_dir() or not graph.is_file():
         from shienmap.graph.store import read_graph
@@ -281,7 +310,7 @@ def build_store(graph_path: Path | str, path: Path | str | None = None, *,
                 digest: str | None = None, on_message: Message | None = None,
                 onto: Ontology | None = None) -> Path:
     """Build the store of a graph file from its JSON, atomically; returns its path."""
-    say = on_message or _stderr
+    say = on_message or stderr_message
     onto = onto or default_ontology()
     graph = Path(graph_path)
     path = Path(path) if path else store_path(graph)
@@ -355,6 +384,9 @@ def _fill(db: sqlite3.Connection, data: dict[str, Any], onto: Ontology, say: Mes
             if "evidence" in e:
                 edge_ev.append((i, _dumps(e["evidence"])))
         db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)", edges)
+        db.executemany("INSERT INTO referral_topics VALUES (?, ?, ?, ?)",
+                       ((t, u, v, i) for i, u, v, k, _, ts, _ in edges if k == REFERRAL
+                        for t in (ts.split("\t") if ts else [""])))
         db.executemany("INSERT INTO edge_evidence VALUES (?, ?)", edge_ev)
         if total > _BATCH * 5:
             say(f"  store: {min(start + _BATCH * 5, total)}/{total} edges")
@@ -364,4 +396,4 @@ def _fill(db: sqlite3.Connection, data: dict[str, Any], onto: Ontology, say: Mes
 
 
 __all__ = ["STORE_FORMAT", "GraphStore", "Row", "StoreError", "build_store", "open_store",
-           "store_path"]
+           "stderr_message", "store_path"]

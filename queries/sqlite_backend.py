@@ -30,8 +30,10 @@ check of :func:`shienmap.queries.case.make_case` are store look-ups.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 import networkx as nx
 
@@ -46,7 +48,7 @@ from shienmap.graph.schema import (
     REGION,
     node_id,
 )
-from shienmap.graph.sqlite_store import GraphStore, Row
+from shienmap.graph.sqlite_store import GraphStore, Row, open_store, stderr_message
 
 from .case import Case, CaseError, case_from_words, holder_node
 from .routing import MAX_HOPS, RouteResult, route
@@ -62,6 +64,7 @@ class StoreBackend:
     _words: EvidenceIndex | None = None
     _context: set[str] | None = None
     _structure: set[int] | None = None
+    _kind_steps: list[Row] | None = None
 
     # ------------------------------------------------------------ cases
     def make_case(self, region: str, topics: list[str], holder: str | None = None) -> Case:
@@ -113,7 +116,8 @@ class StoreBackend:
     def case_part(self, case: Case, max_hops: int = MAX_HOPS) -> tuple[set[str], set[int]]:
         """The nodes and edges (their numbers) of the module docstring."""
         store = self.store
-        nodes, edges = set(self.context()), set(self.structure())
+        nodes = {*self.context(), node_id(REGION, case.region)}
+        edges = set(self.structure())
         answers = set(nodes)  # what may be an answer: its next steps are read
         found = {node_id(INSTITUTION, name) for k in self.kind_names()
                  if (name := self.onto.instance_name(k, case.region))}
@@ -122,63 +126,64 @@ class StoreBackend:
                                (node_id(REGION, case.region),))
         nodes |= found
         answers |= found
-        relevant = _relevance(case)
+        relevant = ["", *case.case_ids] if case.topic_ids else None
 
-        def take(rows: list[Row], keep: Any = relevant) -> set[str]:
-            """Keep the rows that pass ``keep``; their receivers."""
-            out = set()
-            for o, u, v, t in rows:
-                if keep(t):
-                    edges.add(o)
-                    nodes.update((u, v))
-                    out.add(v)
-            return out
+        def take(rows: list[Row]) -> set[str]:
+            """Keep the referrals; their receivers."""
+            for o, u, v in rows:
+                edges.add(o)
+                nodes.update((u, v))
+            return {v for _, _, v in rows}
 
         if case.holder is not None:
             starts = self._starts(case.holder)
             nodes |= starts
-            answers |= take(store.edges_from(starts, REFERRAL), lambda t: True)
+            answers |= take(store.referrals("source", starts, None))
             seen, frontier = set(starts), set(starts)
             for _ in range(max_hops):
-                reached = take(store.edges_from(frontier, REFERRAL))
+                reached = take(store.referrals("source", frontier, relevant))
                 frontier = reached - seen
                 seen |= reached
             answers |= seen
             kind = self._kind_of(case.holder)
             if kind is not None:
-                answers |= take(store.edges_where(
-                    "e.key = ? AND e.source IN (SELECT source FROM edges WHERE target = ? "
-                    "AND key = ?)", (REFERRAL, kind, IS_KIND)))
+                answers |= take(store.kind_referrals(kind, relevant))
         else:
-            topics = case.topic_ids
             here = store.ids("SELECT id FROM nodes WHERE label = ? AND prefecture = ?",
                              (INSTITUTION, case.prefecture)) | self.kinds()
-            take([*store.edges_from(here, REFERRAL), *store.edges_to(here, REFERRAL)],
-                 lambda t: bool(t) and not topics.isdisjoint(t.split("\t")))
+            take(store.referrals("source", here, case.topic_ids))
+            take(store.referrals("target", here, case.topic_ids))
             answers |= nodes
-        take(store.edges_from(answers, REFERRAL),
-             lambda t: bool(t) and not case.topic_ids.isdisjoint(t.split("\t")))
-        rows = store.edges_where("e.key = ? AND (e.source IN (SELECT id FROM nodes WHERE "
-                                 "label = ?) OR e.target IN (SELECT id FROM nodes WHERE "
-                                 "label = ?))", (REFERRAL, KIND, KIND))
-        edges |= {o for o, u, v, _ in rows if u in nodes and v in nodes}  # kind steps
-        edges |= {o for o, _, _, _ in store.edges_from(nodes, IS_KIND)}
+        if case.topic_ids:
+            take(store.referrals("source", answers, case.topic_ids))
+        edges |= {o for o, u, v in self.kind_steps() if u in nodes and v in nodes}
+        edges |= {o for o, _, _ in store.edges_from(nodes, IS_KIND)}
         return nodes, edges
+
+    def kind_steps(self) -> list[Row]:
+        """The referrals from or to a kind (a step between a body and its kind on a path)."""
+        if self._kind_steps is None:
+            self._kind_steps = self.store.edges_where(
+                "e.key = ? AND (e.source IN (SELECT id FROM nodes WHERE label = ?) OR "
+                "e.target IN (SELECT id FROM nodes WHERE label = ?))", (REFERRAL, KIND, KIND))
+        return self._kind_steps
 
     def structure(self) -> set[int]:
         """The edges of every mandate (対応) and broader kind (上位種別)."""
         if self._structure is None:
-            self._structure = {o for o, _, _, _ in store_rows(self.store, (HANDLES, BROADER))}
+            self._structure = {o for o, _, _ in self.store.edges_where(
+                "e.key IN (?, ?)", (HANDLES, BROADER))}
         return self._structure
 
     def kinds(self) -> set[str]:
         return self.store.ids("SELECT id FROM nodes WHERE label = ?", (KIND,))
 
     def context(self) -> set[str]:
-        """Every node that is not an institution, and the institutions with a mandate."""
+        """Every kind, topic and programme (every node but institutions and regions), and
+        the institutions with a mandate."""
         if self._context is None:
-            self._context = self.store.ids("SELECT id FROM nodes WHERE label != ?",
-                                           (INSTITUTION,))
+            self._context = self.store.ids("SELECT id FROM nodes WHERE label NOT IN (?, ?)",
+                                           (INSTITUTION, REGION))
             self._context |= self.store.ids("SELECT source FROM edges WHERE key = ?",
                                             (HANDLES,))
         return self._context
@@ -200,21 +205,44 @@ class StoreBackend:
             k = todo.pop()
             if k not in out:
                 out.add(k)
-                todo += [v for _, _, v, _ in self.store.edges_from([k], BROADER)]
+                todo += sorted(self.store.ids("SELECT target FROM edges WHERE source = ? "
+                                              "AND key = ?", (k, BROADER)))
         return out
 
 
-def store_rows(store: GraphStore, keys: tuple[str, ...]) -> list[Row]:
-    """Every edge of these types."""
-    return store.edges_where(f"e.key IN ({','.join('?' * len(keys))})", keys)
 
 
-def _relevance(case: Case) -> Any:
-    """Whether a referral (its topics, tab-separated) can bear on the case."""
-    if not case.topic_ids:
-        return lambda topics: True
-    ids = case.case_ids
-    return lambda topics: not topics or not ids.isdisjoint(topics.split("\t"))
+STORE_MIN_BYTES = 20 * 2**20  # `route --store auto` uses the store for graph files this large
 
 
-__all__ = ["StoreBackend"]
+def route_with_store(graph_path: Path | str, region: str, topics: list[str],
+                     holder: str | None, *, limit: int = 10,
+                     on_message: Callable[[str], None] | None = None,
+                     ) -> tuple[Case, RouteResult, nx.MultiDiGraph]:
+    """The case, its answers and the graph they were computed on (with the ``documents``
+    their evidence cites), from the graph file's store; a store found damaged while reading
+    is reported, rebuilt and read again (raises :class:`CaseError` for unknown words)."""
+    for attempt in (1, 2):
+        store = open_store(graph_path, on_message=on_message)
+        try:
+            backend = StoreBackend(store)
+            case = backend.make_case(region, topics, holder)
+            g = backend.subgraph(case)
+            result = route(g, case, limit=limit, onto=backend.onto)
+            cited = {ev.get("doc") for answers in (result.answers, *result.by_topic.values())
+                     for a in answers for ev in a.evidence}
+            g.graph["documents"] = store.documents(d for d in cited if d)
+            return case, result, g
+        except (sqlite3.DatabaseError, ValueError, KeyError) as exc:
+            if isinstance(exc, CaseError) or attempt == 2:
+                raise
+            (on_message or stderr_message)(f"the store {store.path} is damaged "
+                                    f"({type(exc).__name__}: {exc}); rebuilding it")
+            store.close()
+            store.path.unlink(missing_ok=True)
+        finally:
+            store.close()
+    raise AssertionError("unreachable")
+
+
+__all__ = ["STORE_MIN_BYTES", "StoreBackend", "route_with_store"]
