@@ -199,7 +199,7 @@ class StoreBackend:
 
     def _starts(self, holder: str) -> set[str]:
         """The holder, its kind and the kind's broader kinds."""
-        out = {holder}
+        out: set[str] = set()
         todo = [k] if (k := self._kind_of(holder)) else []
         while todo:
             k = todo.pop()
@@ -207,7 +207,7 @@ class StoreBackend:
                 out.add(k)
                 todo += sorted(self.store.ids("SELECT target FROM edges WHERE source = ? "
                                               "AND key = ?", (k, BROADER)))
-        return out
+        return out | {holder}
 
 
 
