@@ -24,6 +24,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -32,7 +33,7 @@ from typing import Any
 import networkx as nx
 
 from shienmap.graph.digest import CACHE_DIR, graph_digest, reference_digest
-from shienmap.graph.ontology import Ontology, default_ontology
+from shienmap.graph.ontology import DATA_DIR, Ontology, default_ontology, load_ontology
 from shienmap.graph.schema import INSTITUTION, IS_KIND, KIND, REFERRAL, fold, node_id
 from shienmap.graph.store import GraphFileError, check_node_link
 
@@ -56,6 +57,7 @@ CREATE INDEX nodes_label ON nodes(label);
 CREATE INDEX nodes_kind ON nodes(kind);
 CREATE INDEX nodes_region ON nodes(region);
 CREATE INDEX nodes_prefecture ON nodes(prefecture);
+CREATE INDEX edges_key ON edges(key);
 CREATE INDEX edges_source ON edges(source, key, target, topics);
 CREATE INDEX edges_target ON edges(target, key, source, topics);
 CREATE INDEX referral_topics_source ON referral_topics(source, topic, target, ord);
@@ -103,6 +105,12 @@ class GraphStore:
         except sqlite3.Error as exc:
             self.db.close()
             raise StoreError(f"not a shienmap store ({exc})") from exc
+
+    def ontology(self) -> Ontology:
+        """The ontology of the reference data the store was built with (the same data: the
+        store is rebuilt when it changes), without parsing the TOML files again."""
+        data = json.loads(self.meta["reference_data"])
+        return load_ontology(read=lambda p: data[p.relative_to(DATA_DIR).as_posix()])
 
     def close(self) -> None:
         self.db.close()
@@ -209,12 +217,15 @@ class GraphStore:
             f"AND e.key IN ({','.join('?' * len(with_ev))}) ORDER BY e.ord",
             sorted(with_ev)).fetchall()
         self.db.execute("DELETE FROM temp.sel_edges")
+        decoded: dict[str, dict[str, Any]] = {}  # many edges have the same properties
         for _, u, v, k, attrs, evidence in rows:
             if u in g and v in g:
-                data = json.loads(attrs)
+                data = decoded.get(attrs)
+                if data is None:
+                    data = decoded[attrs] = json.loads(attrs)
                 if evidence is not None:
-                    data["evidence"] = json.loads(evidence)
-                g.add_edge(u, v, key=k, **data)
+                    data = {**data, "evidence": json.loads(evidence)}
+                g.add_edge(u, v, key=k, **data)  # copied into the edge's own dict
         return g
 
     def documents(self, names: Iterable[str]) -> list[dict[str, Any]]:
@@ -295,7 +306,7 @@ def _unusable(store: GraphStore, st: os.stat_result) -> str:
             return f"format {meta.get('format')!r}, not {STORE_FORMAT}"
         if meta.get("reference_sha256") != reference_digest():
             return "other reference data"
-        if "graph" not in meta or "graph_sha256" not in meta:
+        if not {"graph", "graph_sha256", "reference_data"} <= meta.keys():
             raise StoreError("no graph metadata")
         store.db.execute("SELECT ord, id, attrs FROM nodes LIMIT 1").fetchall()
         store.db.execute("SELECT ord, source, topics FROM edges LIMIT 1").fetchall()
@@ -337,6 +348,7 @@ def build_store(graph_path: Path | str, path: Path | str | None = None, *,
                      if k not in ("shienmap_format", "documents")}
             meta = {"format": STORE_FORMAT, "graph_sha256": digest, "size": st.st_size,
                     "mtime_ns": st.st_mtime_ns, "reference_sha256": reference_digest(),
+                    "reference_data": _dumps(_reference_data()),
                     "graph": _dumps(attrs), "source": str(graph),
                     "has_documents": int("documents" in data.get("graph", {}))}
             db.executemany("INSERT INTO meta VALUES (?, ?)",
@@ -352,6 +364,12 @@ def build_store(graph_path: Path | str, path: Path | str | None = None, *,
         raise
     say(f"store built in {time.perf_counter() - t0:.1f} s: {path}")
     return path
+
+
+def _reference_data() -> dict[str, Any]:
+    """Every shipped reference file, parsed: file path (relative) -> its TOML data."""
+    return {p.relative_to(DATA_DIR).as_posix(): tomllib.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(DATA_DIR.rglob("*.toml"))}
 
 
 def _fill(db: sqlite3.Connection, data: dict[str, Any], onto: Ontology, say: Message) -> None:

@@ -1,30 +1,32 @@
 """Routing served from the embedded store (:mod:`shienmap.graph.sqlite_store`): the unchanged
 :func:`~shienmap.queries.routing.route` runs on the part of the graph a case can reach.
 
-That part is the subgraph induced by a node set ``S`` with the edge types routing reads
-(紹介, 種別, 対応, 上位種別). ``S`` holds every node routing looks at for the case, and, for each
-look-up routing makes, every edge it can find there, so each look-up sees what it sees in the
-whole graph; nodes and edges keep the graph's order, so ties break alike. A referral is
-*relevant* when it is about no topic in particular, or about a case topic or a related one
-(every referral when the case names no topic): routing reads no other from a node (its index
-by topic). ``S`` is:
+Routing reads four edge types (紹介, 種別, 対応, 上位種別) and, from each node it looks at, only
+some of its edges: the part holds, for every such look-up, every edge the look-up can find in
+the whole graph, so each sees what it sees there; nodes and edges keep the graph's order, so
+ties break alike. A referral is *relevant* when it is about no topic in particular, or about a
+case topic or a related one (every referral when the case names no topic): routing reads no
+other out of a node (its index by topic; a peer group of other topics is never asked for).
+The part is:
 
-* every node that is not an institution (regions, kinds, topics, programmes);
-* the institutions with a mandate (対応 edges: mandate answers) and, for the case region, each
-  kind's registry body and, in a municipality, every institution located there (where a
-  kind is brought down to a body);
-* with a holder: the holder, its kind and broader kinds, everything they refer to (why no
-  answer), everything within ``max_hops`` relevant referrals of them (the search), and the
-  institutions of the holder's kind with their relevant referrals' receivers (practice of the
-  same kind elsewhere, which is not followed further);
-* without a holder: both ends of each referral about a case topic that starts or ends at a
-  kind or an institution of the case's prefecture (first contacts: who passes such cases on,
-  and who receives none);
-* then the receivers of the referrals about a case topic out of every institution and kind
-  above (what usually comes after an answer).
+* every kind, topic and programme, the case region, every 対応 and 上位種別 edge and the
+  institutions with a mandate (mandate answers);
+* for the case region, each kind's registry body and, in a municipality, every institution
+  located there with its 種別 edge (where a kind is brought down to a body);
+* with a holder: the holder, its kind and broader kinds and every referral out of them (why
+  no answer); the relevant referrals within ``max_hops`` of them (the search); the relevant
+  referrals of the institutions of the holder's kind, with their 種別 edges (practice of the
+  same kind elsewhere, not followed further);
+* without a holder: each referral about a case topic that starts or ends at a kind or an
+  institution of the case's prefecture (first contacts: who passes such cases on, and who
+  receives none);
+* the referrals about a case topic out of every node above but the peers (what usually
+  comes after an answer), and the referrals between two nodes of the part with a kind at one
+  end (a path's step between a body and its kind).
 
 Evidence is loaded for referrals only (routing reads no other). The name index and region
-check of :func:`shienmap.queries.case.make_case` are store look-ups.
+check of :func:`shienmap.queries.case.make_case` are store look-ups. The parity tests
+(tests/test_store.py) compare every answer with routing on the whole graph.
 """
 
 from __future__ import annotations
@@ -121,9 +123,11 @@ class StoreBackend:
         answers = set(nodes)  # what may be an answer: its next steps are read
         found = {node_id(INSTITUTION, name) for k in self.kind_names()
                  if (name := self.onto.instance_name(k, case.region))}
+        local: set[str] = set()
         if case.region != case.prefecture:
-            found |= store.ids("SELECT id FROM nodes WHERE region = ?",
-                               (node_id(REGION, case.region),))
+            local = store.ids("SELECT id FROM nodes WHERE region = ?",
+                              (node_id(REGION, case.region),))
+        found |= local
         nodes |= found
         answers |= found
         relevant = ["", *case.case_ids] if case.topic_ids else None
@@ -157,15 +161,20 @@ class StoreBackend:
         if case.topic_ids:
             take(store.referrals("source", answers, case.topic_ids))
         edges |= {o for o, u, v in self.kind_steps() if u in nodes and v in nodes}
-        edges |= {o for o, _, _ in store.edges_from(nodes, IS_KIND)}
+        kind = self._kind_of(case.holder) if case.holder else None
+        edges |= {o for o, u, v in store.edges_from(nodes, IS_KIND)
+                  if v == kind or u in local}  # peers; bodies located in the municipality
         return nodes, edges
 
     def kind_steps(self) -> list[Row]:
         """The referrals from or to a kind (a step between a body and its kind on a path)."""
         if self._kind_steps is None:
-            self._kind_steps = self.store.edges_where(
-                "e.key = ? AND (e.source IN (SELECT id FROM nodes WHERE label = ?) OR "
-                "e.target IN (SELECT id FROM nodes WHERE label = ?))", (REFERRAL, KIND, KIND))
+            rows = self.store.db.execute(
+                "SELECT e.ord, e.source, e.target FROM nodes k CROSS JOIN edges e "
+                "ON e.source = k.id AND e.key = ?1 WHERE k.label = ?2 UNION "
+                "SELECT e.ord, e.source, e.target FROM nodes k CROSS JOIN edges e "
+                "ON e.target = k.id AND e.key = ?1 WHERE k.label = ?2", (REFERRAL, KIND))
+            self._kind_steps = rows.fetchall()
         return self._kind_steps
 
     def structure(self) -> set[int]:
@@ -225,7 +234,7 @@ def route_with_store(graph_path: Path | str, region: str, topics: list[str],
     for attempt in (1, 2):
         store = open_store(graph_path, on_message=on_message)
         try:
-            backend = StoreBackend(store)
+            backend = StoreBackend(store, store.ontology())
             case = backend.make_case(region, topics, holder)
             g = backend.subgraph(case)
             result = route(g, case, limit=limit, onto=backend.onto)
