@@ -98,7 +98,10 @@ class GraphStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open it ({exc})") from exc
         try:
             self.db.execute(f"PRAGMA mmap_size = {1 << 31}")
             self.meta: dict[str, str] = dict(self.db.execute("SELECT key, value FROM meta"))
