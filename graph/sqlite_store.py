@@ -207,7 +207,7 @@ class GraphStore:
         g.graph.update(json.loads(self.meta["graph"]))
         with self._selection(ids) as table:
             for nid, attrs in self.db.execute(
-                    f"SELECT n.id, n.attrs FROM {table} s JOIN nodes n ON n.id = s.id "
+                    f"SELECT n.id, n.attrs FROM {table} s CROSS JOIN nodes n ON n.id = s.id "
                     "ORDER BY n.ord"):
                 g.add_node(nid, **json.loads(attrs))
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS sel_edges(ord INTEGER PRIMARY KEY)")
@@ -216,7 +216,7 @@ class GraphStore:
                             ((o,) for o in edges))
         rows = self.db.execute(
             "SELECT e.ord, e.source, e.target, e.key, e.attrs, v.evidence FROM temp.sel_edges s "
-            "JOIN edges e ON e.ord = s.ord LEFT JOIN edge_evidence v ON v.ord = e.ord "
+            "CROSS JOIN edges e ON e.ord = s.ord LEFT JOIN edge_evidence v ON v.ord = e.ord "
             f"AND e.key IN ({','.join('?' * len(with_ev))}) ORDER BY e.ord",
             sorted(with_ev)).fetchall()
         self.db.execute("DELETE FROM temp.sel_edges")
