@@ -143,6 +143,14 @@ class GraphStore:
         return {r[0] for r in self.db.execute(sql, tuple(params))}
 
     # ------------------------------------------------------------ edges
+    def institutions_outside(self, ids: Iterable[str], prefecture: str) -> set[str]:
+        """Those of ``ids`` that are institutions located in another prefecture."""
+        with self._selection(ids) as table:
+            return {r[0] for r in self.db.execute(
+                f"SELECT n.id FROM {table} s CROSS JOIN nodes n ON n.id = s.id "
+                "WHERE n.label = ? AND n.prefecture IS NOT NULL AND n.prefecture != ?",
+                (INSTITUTION, prefecture))}
+
     def edges_from(self, sources: Iterable[str], key: str) -> list[Row]:
         """(ord, source, target) of the edges of ``key`` out of ``sources``."""
         with self._selection(sources) as table:

@@ -20,9 +20,10 @@ The part is:
 * without a holder: each referral about a case topic that starts or ends at a kind or an
   institution of the case's prefecture (first contacts: who passes such cases on, and who
   receives none);
-* the referrals about a case topic out of every node above but the peers (what usually
-  comes after an answer), and the referrals between two nodes of the part with a kind at one
-  end (a path's step between a body and its kind).
+* the referrals about a case topic out of every node above that may be an answer (what
+  usually comes after an answer): not the peers, nor their receivers in another prefecture
+  (they stand for their kind's body in the case region), and the referrals between two
+  nodes of the part with a kind at one end (a path's step between a body and its kind).
 
 Evidence is loaded for referrals only (routing reads no other). The name index and region
 check of :func:`shienmap.queries.case.make_case` are store look-ups. The parity tests
@@ -150,8 +151,9 @@ class StoreBackend:
                 seen |= reached
             answers |= seen
             kind = self._kind_of(case.holder)
-            if kind is not None:
-                answers |= take(store.kind_referrals(kind, relevant))
+            if kind is not None:  # a peer's receiver in another prefecture stands for its kind
+                receivers = take(store.kind_referrals(kind, relevant))
+                answers |= receivers - store.institutions_outside(receivers, case.prefecture)
         else:
             here = store.ids("SELECT id FROM nodes WHERE label = ? AND prefecture = ?",
                              (INSTITUTION, case.prefecture)) | self.kinds()
