@@ -53,12 +53,51 @@ def _run(cmd: list[str]) -> tuple[float, bytes]:
     return time.perf_counter() - t0, done.stdout
 
 
+def _breakdown(graph: Path, cases: list[tuple[str, list[str], str | None]]) -> None:
+    """p50 and max of each step of a store answer, timed in this process."""
+    from shienmap.graph.schema import REFERRAL
+    from shienmap.queries.routing import route
+    from shienmap.queries.sqlite_backend import StoreBackend
+
+    imports = [_run([sys.executable, "-c", "import shienmap.cli, shienmap.queries."
+                     "sqlite_backend, shienmap.queries.routing"])[0] for _ in range(5)]
+    steps: dict[str, list[float]] = {k: [] for k in ("ontology", "case", "part", "read",
+                                                     "route")}
+    sizes = []
+    for words in cases:
+        t0 = time.perf_counter()
+        store = open_store(graph)
+        onto = store.ontology()
+        t1 = time.perf_counter()
+        backend = StoreBackend(store, onto)
+        case = backend.make_case(*words)
+        t2 = time.perf_counter()
+        nodes, edges = backend.case_part(case)
+        t3 = time.perf_counter()
+        g = store.subgraph(nodes, edges, (REFERRAL,))
+        t4 = time.perf_counter()
+        route(g, case, onto=onto)
+        t5 = time.perf_counter()
+        store.close()
+        for k, v in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
+            steps[k].append(v)
+        sizes.append((g.number_of_nodes(), g.number_of_edges()))
+    print(f"  Python start-up and imports (a process): median "
+          f"{statistics.median(imports):.2f} s")
+    for k, v in steps.items():
+        print(f"  {k}: p50 {_q(v, .5) * 1e3:.0f} ms, max {max(v) * 1e3:.0f} ms")
+    print(f"  the case's part: p50 {_q([n for n, _ in sizes], .5)} nodes, "
+          f"{_q([e for _, e in sizes], .5)} edges; largest {max(sizes)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--graph", type=Path, required=True)
     ap.add_argument("--cases", type=int, default=20)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--rebuild", action="store_true", help="delete the store and time its build")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also time each step in this process (imports timed apart)")
     ap.add_argument("--check", type=int, default=0, metavar="N",
                     help="compare the first N answers with --store never (slow: reads the JSON)")
     args = ap.parse_args()
@@ -95,6 +134,8 @@ def main() -> None:
         walls.append(wall)
     print(f"shienmap route --json from the store, end to end over {len(cases)} cases: "
           f"p50 {_q(walls, .5):.2f} s, p90 {_q(walls, .9):.2f} s, max {max(walls):.2f} s")
+    if args.breakdown:
+        _breakdown(args.graph, cases)
     for case in cases[:args.check]:
         t_store, out_store = _run(_command(args.graph, case, "always"))
         t_json, out_json = _run(_command(args.graph, case, "never"))
