@@ -152,7 +152,7 @@ def test_stale_store_rebuilt(tmp_path):
     store.close()
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "old_format", "empty"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "old_format", "empty", "foreign"])
 def test_damaged_store_reported_and_rebuilt(tmp_path, damage):
     g = small_national(0.02, 13)
     path = write_graph(g, tmp_path / "graph.json")
@@ -164,6 +164,11 @@ def test_damaged_store_reported_and_rebuilt(tmp_path, damage):
         sp.write_bytes(sp.read_bytes()[:8192])
     elif damage == "empty":
         sp.write_bytes(b"")
+    elif damage == "foreign":  # another program's SQLite database
+        sp.unlink()
+        with sqlite3.connect(sp) as db:
+            db.execute("CREATE TABLE t(x)")
+        db.close()
     else:
         with sqlite3.connect(sp) as db:
             db.execute("UPDATE meta SET value = '0' WHERE key = 'format'")
