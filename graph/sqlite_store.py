@@ -29,6 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import networkx as nx
 
@@ -99,7 +100,8 @@ class GraphStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         try:
-            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            self.db = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?mode=ro",
+                                      uri=True)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open it ({exc})") from exc
         try:
