@@ -221,8 +221,6 @@ class StoreBackend:
         return out | {holder}
 
 
-
-
 STORE_MIN_BYTES = 20 * 2**20  # `route --store auto` uses the store for graph files this large
 
 

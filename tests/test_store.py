@@ -94,7 +94,9 @@ def test_parity_several_topics_and_municipality(national):
     for words in [("群馬県", ["事業承継", "資金繰り"], holders[0]),
                   ("高崎市", ["創業"], "商工会議所"), ("高崎市", ["創業", "販路開拓"], None),
                   ("群馬県", ["難しい案件", "事業再生"], "信用金庫"),
-                  ("群馬県", ["事業再生"], holders[-1]), ("前橋市", ["知的財産"], holders[1])]:
+                  ("群馬県", ["事業再生"], holders[-1]), ("前橋市", ["知的財産"], holders[1]),
+                  ("群馬県", ["難しい案件"], holders[2]), ("長野県", ["難しい案件"], None),
+                  ("長野県", ["事業承継"], "税理士"), ("長野県", ["創業"], "商工団体")]:
         case = make_case(g, *words)
         assert backend.make_case(*words) == case
         _same(g, backend.subgraph(case), case)
