@@ -7,6 +7,7 @@ Adding a kind of institution, an alias or a trigger word is a data change, not a
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -247,7 +248,7 @@ def _tuple(value: object) -> tuple[str, ...]:
     return tuple(value or ())  # type: ignore[arg-type]
 
 
-def _read(path: Path) -> dict:
+def _read_toml(path: Path) -> dict:
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
@@ -336,20 +337,24 @@ def _add_key(index: dict[str, str], key: str, name: str, what: str) -> None:
     index[k] = name
 
 
-def load_ontology(data_dir: Path | None = None) -> Ontology:
-    """Load and validate the ontology from ``data_dir`` (default: the shipped data)."""
+def load_ontology(data_dir: Path | None = None, *,
+                  read: Callable[[Path], dict] | None = None) -> Ontology:
+    """Load and validate the ontology from ``data_dir`` (default: the shipped data);
+    ``read`` parses one TOML file (default: tomllib; the embedded store passes the parsed
+    data it keeps)."""
     d = data_dir or DATA_DIR
-    reg = _read(d / "regions.toml")
-    kin = _read(d / "kinds.toml")
-    ins = _read(d / "institutions.toml")
-    top = _read(d / "topics.toml")
-    pro = _read(d / "programmes.toml")
-    rel = _read(d / "relations.toml")
-    lang = _read(d / "language.toml")
-    man = _read(d / "mandates.toml")
+    parse = read or _read_toml
+    reg = parse(d / "regions.toml")
+    kin = parse(d / "kinds.toml")
+    ins = parse(d / "institutions.toml")
+    top = parse(d / "topics.toml")
+    pro = parse(d / "programmes.toml")
+    rel = parse(d / "relations.toml")
+    lang = parse(d / "language.toml")
+    man = parse(d / "mandates.toml")
     gen = d / GENERATED
-    munis = _read(gen / "municipalities.toml") if (gen / "municipalities.toml").is_file() else {}
-    banks = _read(gen / "banks.toml") if (gen / "banks.toml").is_file() else {}
+    munis = parse(gen / "municipalities.toml") if (gen / "municipalities.toml").is_file() else {}
+    banks = parse(gen / "banks.toml") if (gen / "banks.toml").is_file() else {}
 
     regions = _regions(reg, munis)
     kinds = {

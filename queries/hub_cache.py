@@ -22,18 +22,17 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from shienmap.graph.ontology import DATA_DIR, Ontology, default_ontology
+from shienmap.graph.digest import CACHE_DIR, graph_digest, reference_digest
+from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.queries.coverage import CoverageSummary, document_coverage
 from shienmap.queries.hubs import DEFAULT_RELATIONS, HubRow, check_options, hubs
 
 CACHE_FORMAT = 1  # raised whenever what is cached, or how it is computed, changes
-CACHE_DIR = "cache"
 SLOW = 5.0  # seconds: a computation that took longer is reported with where it was cached
 
 
@@ -47,23 +46,6 @@ class HubResult:
     documents: list[dict[str, Any]]
     cached: bool = False  # served from the cache
     graph: nx.MultiDiGraph | None = None  # the graph, when it had to be read
-
-
-def graph_digest(path: Path | str) -> str:
-    """SHA-256 of a graph file's bytes (a 226 MB national graph: about 0.3 s)."""
-    with Path(path).open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
-@cache
-def reference_digest() -> str:
-    """SHA-256 over the shipped reference data (``graph/data``), on which categories and
-    region membership depend."""
-    h = hashlib.sha256()
-    for p in sorted(DATA_DIR.rglob("*.toml")):
-        h.update(p.relative_to(DATA_DIR).as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 class HubCache:

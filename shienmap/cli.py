@@ -162,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--holder", help="institution now holding the case (信用金庫, 八十二銀行)")
     r.add_argument("--top", type=int_range(1, 10_000), default=10,
                    help="how many answers, 1 to 10000 (default 10)")
+    r.add_argument("--store", choices=["auto", "always", "never"], default="auto",
+                   help="answer from the embedded store beside the graph file (cache/store-*."
+                        "sqlite, built on first use): auto for graph files of 20 MiB or more "
+                        "(default), always, or never (read the whole JSON)")
     _backend(r)
     _common(r)
     r.set_defaults(func=cmd_route)
@@ -508,6 +512,8 @@ def cmd_route(args: argparse.Namespace) -> int:
                 backend = CypherBackend(store)
                 case = backend.make_case(args.region, args.topic, args.holder)
                 result = backend.route(case, limit=args.top)
+        elif (routed := _route_from_store(args)) is not None:
+            case, result, g = routed
         else:
             g = _load(args)
             case = make_case(g, args.region, args.topic, args.holder)
@@ -524,6 +530,24 @@ def cmd_route(args: argparse.Namespace) -> int:
 
     print(route_report(_presentation_graph(args, g), case, result, lang=args.lang))
     return 0
+
+
+def _route_from_store(args: argparse.Namespace):
+    """(case, result, graph) from the embedded store, or None when the JSON is read instead:
+    ``--store never``, a small graph file with ``auto``, or a store that cannot be written."""
+    from shienmap.queries.sqlite_backend import STORE_MIN_BYTES, route_with_store
+
+    if args.store == "never" or not args.graph.is_file():
+        return None
+    if args.store == "auto" and args.graph.stat().st_size < STORE_MIN_BYTES:
+        return None
+    try:
+        return route_with_store(args.graph, args.region, args.topic, args.holder,
+                                limit=args.top)
+    except OSError as exc:
+        print(f"shienmap: cannot use the store beside {args.graph} "
+              f"({exc.strerror or exc}); reading the graph file", file=sys.stderr)
+        return None
 
 
 def _presentation_graph(args: argparse.Namespace, g=None):
