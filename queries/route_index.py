@@ -65,7 +65,7 @@ class GraphIndex:
         self.flows: dict[tuple[str, str, int], str | None] = {}  # flow_prefecture, cached
         self._quotes: dict[int, list[str]] = {}
         self._topics: dict[int, frozenset[str]] = {}
-        self._targets: dict[str, dict[tuple[str, bool, bool], Any]] = {}
+        self._targets: dict[str, dict[tuple[str, Any, Any], Any]] = {}
         self._peers: dict[str, dict[str | None, list[PeerGroup]]] = {}
         self.labels: dict[str, str] = {}  # node -> label, kind node, prefecture (_Graph)
         self.kinds: dict[str, str | None] = {}
@@ -128,7 +128,7 @@ class GraphIndex:
         found = {id(d): (v, d) for es in self.referrals_out(u).values() for v, d in es}
         return sorted(found.values(), key=lambda e: order[id(e[1])])
 
-    def targets(self, region: str) -> dict[tuple[str, bool, bool], Any]:
+    def targets(self, region: str) -> dict[tuple[str, Any, Any], Any]:
         """Where each receiver's referral lands for a case in ``region`` (_Graph.target),
         kept for the last few regions asked about."""
         found = self._targets.get(region)

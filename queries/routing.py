@@ -258,7 +258,7 @@ class _Graph:
         if kind is None:
             return self.target(v, _ELSEWHERE_MARK, case)
         targets = self.index.targets(case.region)
-        key = (kind, True, False)
+        key = (kind, "elsewhere", None)  # not a key of target(): (node, bool, bool)
         if key not in targets:
             a = self.target(v, _ELSEWHERE_MARK, case)
             targets[key] = None if a is None else (a[0], a[1][1:], a[2])
