@@ -132,7 +132,7 @@ class CypherBackend:
         """Run ``queries/cypher/QUERY.cypher`` with parameters; a long list parameter is sent
         in pieces small enough for the server's messages (FalkorDB: about 4 KB)."""
         text = load_query(query)
-        budget = self.store.dialect.max_message - 1000
+        budget = self.store.dialect.max_message - len(text.encode()) - 200
         lists = [k for k, v in params.items() if isinstance(v, list)]
         if not lists or len(json.dumps(params, ensure_ascii=False).encode()) <= budget:
             return self.store.run(text, **params)
