@@ -56,6 +56,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,7 @@ class Dialect:
     transactional: bool  # the push can run in one explicit transaction
     max_message: int  # bytes one statement may take: its text and its parameters
     escape_strings: bool = False  # the server splices string parameters into the query
+    read_access: bool = True  # reads can run in read sessions (FalkorDB: they see no graph)
 
     def encode(self, value: Any) -> Any:
         """Parameters as this server needs them. FalkorDB's Bolt layer writes parameters into
@@ -251,7 +253,8 @@ NEO4J = Dialect("neo4j", transactional=True, max_message=4_000_000)
 # FalkorDB: measured on 4.16.3, a statement whose text and spliced parameters pass about
 # 4,100 bytes crashes the server (a 4,070-byte string parameter with a 20-byte query passes,
 # 4,075 does not; with a 1,000-byte longer query text the parameter's limit drops by 1,000)
-FALKORDB = Dialect("falkordb", transactional=False, max_message=4_000, escape_strings=True)
+FALKORDB = Dialect("falkordb", transactional=False, max_message=4_000, escape_strings=True,
+                   read_access=False)
 MESSAGE_OVERHEAD = 200  # the $push parameter, parameter names, Bolt framing
 QUOTE_BYTES = 1_500  # an evidence quote longer than this is trimmed for FalkorDB
 
@@ -491,6 +494,21 @@ class CypherStore:
         """Run one query with parameters (never with values pasted into the text)."""
         with self.driver.session(database=self.database) as s:
             return s.run(query, self.dialect.encode(params)).data()
+
+    @contextmanager
+    def reading(self) -> Iterator[Callable[..., list[dict[str, Any]]]]:
+        """A read session, as a function like :meth:`run`: on a cluster or Aura its queries
+        go to a reader (a secondary or read replica), and each sees at least what the ones
+        before it saw (the session's bookmarks). FalkorDB's Bolt server answers a read
+        session's queries from an empty graph (measured), so there it is a default session."""
+        from neo4j import READ_ACCESS, WRITE_ACCESS
+
+        mode = READ_ACCESS if self.dialect.read_access else WRITE_ACCESS
+        with self.driver.session(database=self.database, default_access_mode=mode) as s:
+            def run(query: str, /, **params: Any) -> list[dict[str, Any]]:
+                return s.run(query, self.dialect.encode(params)).data()
+
+            yield run
 
     def create_schema(self, labels: list[str]) -> None:
         from neo4j.exceptions import Neo4jError

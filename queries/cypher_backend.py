@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-from shienmap.graph.cypher import EVIDENCE_KEYS, CypherStore, StoreError
+from shienmap.graph.cypher import CURRENT, EVIDENCE_KEYS, CypherStore, StoreError
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import (
     BROADER,
@@ -126,42 +126,57 @@ class CypherBackend:
         self.onto = onto or default_ontology()
         self._words: EvidenceIndex | None = None
         self._procedures: set[str] | None = None
+        self._reader: Callable[..., list[dict[str, Any]]] | None = None  # set while pinned
         self.engine: HubEngine | None = None  # set by hubs()
 
     def q(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
         """Run ``queries/cypher/QUERY.cypher`` with parameters; a long list parameter is sent
         in pieces small enough for the server's messages (FalkorDB: about 4 KB)."""
         text = load_query(query)
+        run = self._reader or self.store.run
         budget = self.store.dialect.max_message - len(text.encode()) - 200
         lists = [k for k, v in params.items() if isinstance(v, list)]
         if not lists or len(json.dumps(params, ensure_ascii=False).encode()) <= budget:
-            return self.store.run(text, **params)
+            return run(text, **params)
         key = max(lists, key=lambda k: len(params[k]))
         rows: list[dict[str, Any]] = []
         chunk: list[Any] = []
         for item in params[key]:
             if chunk and len(json.dumps([*chunk, item], ensure_ascii=False).encode()) > budget:
-                rows += self.store.run(text, **{**params, key: chunk})
+                rows += run(text, **{**params, key: chunk})
                 chunk = []
             chunk.append(item)
         if chunk:
-            rows += self.store.run(text, **{**params, key: chunk})
+            rows += run(text, **{**params, key: chunk})
         return rows
 
     def _pinned(self, read: Callable[[], _T]) -> _T:
         """Run ``read`` (several queries) so that all of it sees one generation: again if a
-        push switched the pointer meanwhile. Raises :class:`StoreError` when nothing was
-        pushed, or when pushes keep switching it."""
-        for _ in range(_READ_TRIES):
-            before = self.store.current_generation()
-            if before is None:
-                raise StoreError("the server holds no shienmap graph (no current generation): "
-                                 "run `shienmap neo4j push` first")
-            result = read()
-            if self.store.current_generation() == before:
-                return result
+        push switched the pointer meanwhile. Its queries share one read session (on a cluster:
+        a reader, each query seeing at least what the one before saw). Raises
+        :class:`StoreError` when nothing was pushed, or when pushes keep switching it."""
+        if self._reader is not None:
+            return read()
+        with self.store.reading() as reader:
+            self._reader = reader
+            try:
+                for _ in range(_READ_TRIES):
+                    before = self._current()
+                    if before is None:
+                        raise StoreError("the server holds no shienmap graph (no current "
+                                         "generation): run `shienmap neo4j push` first")
+                    result = read()
+                    if self._current() == before:
+                        return result
+            finally:
+                self._reader = None
         raise StoreError(f"the graph changed {_READ_TRIES} times while it was being read "
                          "(pushes running); try again")
+
+    def _current(self) -> str | None:
+        """The current generation, read as the pinned queries read."""
+        rows = (self._reader or self.store.run)(CURRENT)
+        return rows[0]["push"] if rows else None
 
     # ------------------------------------------------------------ cases
     def make_case(self, region: str, topics: list[str], holder: str | None = None) -> Case:
