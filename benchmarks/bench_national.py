@@ -175,6 +175,9 @@ def bench_map(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
     return None
 
 
+HUBS_OVER_BOLT_BELOW = 10_000  # nodes: above, hubs over Bolt computes for minutes (not timed)
+
+
 def bench_push(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
     """Push of the graph to a FalkorDB started here (and to Neo4j with NEO4J_URI): time,
     elements (nodes + relationships) a second, statements and rows per UNWIND batch, peak
@@ -216,6 +219,13 @@ def bench_push(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
                          f"statements prepared in {prep:.1f} s; this process peak "
                          f"{after / 2**20:.2f} GiB (+{max(0, after - before) / 2**20:.2f} GiB in "
                          f"the push){served}"))
+            if g.number_of_nodes() < HUBS_OVER_BOLT_BELOW:
+                from shienmap.queries.cypher_backend import CypherBackend
+
+                backend = CypherBackend(store)
+                _, dt = timed(lambda b=backend: b.hubs(top=20))
+                rows.append((f"hubs --backend cypher ({name})", f"{dt:.1f} s",
+                             f"engine {backend.engine.name}: {backend.engine.detail[:60]}…"))
         finally:
             store.close()
             if server is not None:
