@@ -8,7 +8,8 @@ file when it exists. Measured here: reading the graph, hubs exact (the first `sh
 which computes and caches, and the next one, served from the cache, both as the whole command
 and in process), hubs sampled with --k and its top-50 agreement with exact, and with --networkx
 the same exact ranking by NetworkX alone (hours at scale 1: for scale 0.1). Route, map, push
-and build have slots below (functions returning None until someone fills them).
+and build have slots below (functions returning None until someone fills them); ``--only push``
+runs one of them alone.
 """
 
 from __future__ import annotations
@@ -203,10 +204,62 @@ def bench_map(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
     return rows
 
 
+HUBS_OVER_BOLT_BELOW = 10_000  # nodes: above, hubs over Bolt computes for minutes (not timed)
+
+
 def bench_push(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
-    """SLOT (push): FalkorDB push of the graph in elements/s (and Neo4j with NEO4J_URI).
-    Returns None until filled."""
-    return None
+    """Push of the graph to a FalkorDB started here (and to Neo4j with NEO4J_URI): time,
+    elements (nodes + relationships) a second, statements and rows per UNWIND batch, peak
+    memory of this process (which holds the graph already) and of the server."""
+    import os
+    import resource
+
+    from bench_push import peak_kib, start_falkordb
+
+    from shienmap.graph.cypher import FALKORDB, NEO4J, CypherStore, push_statements
+
+    items = g.number_of_nodes() + g.number_of_edges()
+    rows: list[Row] = []
+    targets: list[tuple[str, Any]] = [("FalkorDB", None)]
+    if os.environ.get("NEO4J_URI"):
+        targets.append(("Neo4j", os.environ["NEO4J_URI"]))
+    for name, uri in targets:
+        dialect = FALKORDB if uri is None else NEO4J
+        statements, prep = timed(lambda d=dialect: list(push_statements(g, d)))
+        batches = [len(p["rows"]) for _, p in statements if "rows" in p]
+        del statements
+        server = None
+        if uri is None:
+            server, uri = start_falkordb()
+            store = CypherStore(uri, "falkordb", "", dialect=FALKORDB)
+        else:
+            store = CypherStore(uri, os.environ.get("NEO4J_USER", "neo4j"),
+                                os.environ.get("NEO4J_PASSWORD", ""),
+                                database=os.environ.get("NEO4J_DATABASE"))
+        try:
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            report, dt = timed(lambda s=store: s.push(g))
+            after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            served = f"; server peak {peak_kib(server.pid) / 2**20:.2f} GiB" if server else ""
+            tx = "one transaction" if dialect.transactional else "each its own transaction"
+            rows.append((f"push to {name}", f"{dt:.0f} s, {items / dt:,.0f} elements/s",
+                         f"{report.statements:,} statements ({tx}), "
+                         f"{sum(batches) / len(batches):.1f} rows a batch (max {max(batches)}); "
+                         f"statements prepared in {prep:.1f} s; this process peak "
+                         f"{after / 2**20:.2f} GiB (+{max(0, after - before) / 2**20:.2f} GiB in "
+                         f"the push){served}"))
+            if g.number_of_nodes() < HUBS_OVER_BOLT_BELOW:
+                from shienmap.queries.cypher_backend import CypherBackend
+
+                backend = CypherBackend(store)
+                _, dt = timed(lambda b=backend: b.hubs(top=20))
+                rows.append((f"hubs --backend cypher ({name})", f"{dt:.1f} s",
+                             f"engine {backend.engine.name}: {backend.engine.detail[:60]}…"))
+        finally:
+            store.close()
+            if server is not None:
+                server.kill()
+    return rows
 
 
 def bench_build(path: Path, g: nx.MultiDiGraph) -> list[Row] | None:
@@ -248,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also rank with NetworkX's pure-Python betweenness (slow)")
     ap.add_argument("--engines", action="store_true",
                     help="instead of the rest: time exact betweenness by igraph and rustworkx")
+    ap.add_argument("--only", nargs="+", choices=sorted(SLOTS), metavar="SLOT",
+                    help="instead of the rest: only these slots (route, map, push, build)")
     args = ap.parse_args(argv)
     path = args.graph or Path("out") / f"national-{args.scale:g}.json"
     rows: list[Row] = []
@@ -263,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     rows += load
     if args.engines:
         rows += bench_engines(g)
+    elif args.only:
+        for name in args.only:
+            rows += SLOTS[name](path, g) or [(name, "–", "not measured yet")]
     else:
         rows += bench_hubs(path, g, args.k, args.networkx)
         for name, slot in SLOTS.items():

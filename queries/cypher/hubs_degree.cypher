@@ -1,5 +1,5 @@
 // Hubs by degree, in plain Cypher (runs anywhere): relations per institution or kind, by
-// type and direction, ranked by total. Betweenness and PageRank: hubs_gds.cypher.
+// type and direction, ranked by total. Betweenness and PageRank: hubs_gds_*.cypher.
 // Reads the current generation only (the pointer a push switches last).
 // params: relations, top
 MATCH (cur:`_shienmap` {id: 'current'})

@@ -100,7 +100,7 @@ def _io(row: Any) -> str:
 
 
 def hubs_report(rows: Sequence[Any], coverage: dict[str, Any] | None, docs: Documents, *,
-                lang: str | None = None, width: int | None = None) -> str:
+                lang: str | None = None, width: int | None = None, engine: Any = None) -> str:
     """The ranking, with per-document coverage beside the scores, and a footer saying what
     centrality measures here."""
     m = messages(lang)
@@ -129,6 +129,8 @@ def hubs_report(rows: Sequence[Any], coverage: dict[str, Any] | None, docs: Docu
                                     share=f"{share:.0%}", document=docs[doc].label()), width))
     else:
         out.append(_paragraph(m("hubs.footer.no_coverage"), width))
+    if engine is not None:  # which engine computed betweenness and PageRank, and why
+        out.append(_paragraph(m(f"hubs.engine.{engine.reason}"), width))
     return "\n".join(out)
 
 
