@@ -7,9 +7,9 @@ Without --graph it generates the graph (seed 13) into out/national-<scale>.json,
 file when it exists. Measured here: reading the graph, hubs exact (the first `shienmap hubs`,
 which computes and caches, and the next one, served from the cache, both as the whole command
 and in process), hubs sampled with --k and its top-50 agreement with exact, and with --networkx
-the same exact ranking by NetworkX alone (hours at scale 1: for scale 0.1). Route, map, push
-and build have slots below (functions returning None until someone fills them); ``--only push``
-runs one of them alone.
+the same exact ranking by NetworkX alone (hours at scale 1: for scale 0.1). Then the slots:
+route (in process and one command), map (overview and a region, drawn in Chromium), push (to a
+FalkorDB started here) and build (`--jobs 2` against serial); ``--only push`` runs one alone.
 """
 
 from __future__ import annotations
