@@ -28,7 +28,7 @@ import networkx as nx
 from shienmap.graph.schema import INSTITUTION
 from shienmap.graph.store import read_graph, write_graph
 from shienmap.queries.hub_cache import HubCache, cached_hubs, graph_digest
-from shienmap.queries.hubs import betweenness, hubs, relation_graph
+from shienmap.queries.hubs import betweenness, hub_scores, hubs, relation_graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_national import TYPE_SHARES, generate
@@ -132,17 +132,9 @@ def bench_engines(g: nx.MultiDiGraph) -> list[Row]:
 def networkx_ranking(g: nx.MultiDiGraph) -> list[str]:
     """Node ids by hub score computed with NetworkX alone (betweenness in pure Python)."""
     h, _ = relation_graph(g)
-    between = nx.betweenness_centrality(h)
-    rank = nx.pagerank(h, weight="weight")
-    degree = {n: float(h.in_degree(n, weight="weight") + h.out_degree(n, weight="weight"))
-              for n in h}
-
-    def norm(values: dict[str, float]) -> dict[str, float]:
-        m = max(values.values(), default=0.0) or 1.0
-        return {n: x / m for n, x in values.items()}
-
-    nb, nr, nd = norm(between), norm(rank), norm(degree)
-    return sorted(h, key=lambda n: (-(nb[n] + nr[n] + nd[n]) / 3, n))
+    scores, _, _ = hub_scores(h, centrality=lambda h: (
+        nx.betweenness_centrality(h), nx.pagerank(h, weight="weight")))
+    return sorted(h, key=lambda n: (-scores[n], n))
 
 
 # ---------------------------------------------------------------- slots for others
