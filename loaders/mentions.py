@@ -43,6 +43,18 @@ _ANAPHOR_PARTICLES = (*tuple("はがのともにをへでや"), "から")
 # before a head shared by a list: "…の両", "…をはじめとする7つの", "…など5"
 _SHARED_MARKER = re.compile(
     r"(?:をはじめとする|など|等|ら)?の?(?:両|各|計)?(?:[0-9]+|[一二三四五六七八九十]+)?(?:つ|か所)?の?$")
+_COUNTED = re.compile(r"(?:[0-9]+|[一二三四五六七八九十]+)(?:つの)?$")
+_SEVERAL_PREFECTURES = re.compile(
+    r"(?:[0-9一二三四五六七八九十]+|各|全|両)(?:都道府県|府県|県)(?:内)?の$")
+_TAIL = 64  # characters before a mention in which a counting or sharing marker is looked for
+
+
+def _before(pattern: re.Pattern[str], text: str, end: int) -> re.Match[str] | None:
+    """``pattern`` (ending in ``$``) found right before ``end``: searched in the last _TAIL
+    characters only, so a long sentence costs its length, not its length squared."""
+    return pattern.search(text, max(0, end - _TAIL), end)
+
+
 _PLACE_OF = re.compile(r"^[^の、]*?(?:都|道|府|県|市|町|村|区)の")  # 仙台市の杜の都: where it is
 _GENERIC_HEAD_KIND = "その他の団体"
 
@@ -434,7 +446,7 @@ class MentionFinder:
             kind = self.onto.kinds[m.kind]
             if not (kind.suffixes or kind.short_forms) or kind.named_by_region:
                 continue  # 47都道府県: kinds whose bodies are not named by a proper name + head
-            marker = _SHARED_MARKER.search(text[:m.start])
+            marker = _before(_SHARED_MARKER, text, m.start)
             if marker is None or not marker.group(0).strip("の"):
                 continue
             lead = text[:marker.start()]
@@ -547,15 +559,13 @@ class MentionFinder:
     def _counted(text: str, m: Mention) -> bool:
         """5地方銀行, 7つの商工会, 4金融機関: a counted group the context resolves, not a kind
         named in general."""
-        return m.label == KIND and re.search(r"(?:[0-9]+|[一二三四五六七八九十]+)(?:つの)?$",
-                                             text[:m.start]) is not None
+        return m.label == KIND and _before(_COUNTED, text, m.start) is not None
 
     def _mark_generic(self, text: str, m: Mention) -> Mention:
         """各地の信用保証協会, 四国4県の診断士協会: a kind named in general, or of several
         prefectures at once - no one prefecture's body."""
-        if m.label == KIND and (text[:m.start].endswith(self.lang.generic_before) or re.search(
-                r"(?:[0-9一二三四五六七八九十]+|各|全|両)(?:都道府県|府県|県)(?:内)?の$",
-                text[:m.start])):
+        if m.label == KIND and (text.endswith(self.lang.generic_before, 0, m.start)
+                                or _before(_SEVERAL_PREFECTURES, text, m.start)):
             return replace(m, generic=True)
         return m
 
