@@ -22,7 +22,6 @@ import json
 import os
 import sqlite3
 import sys
-import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -33,6 +32,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
+from shienmap.graph.atomic import replacing
 from shienmap.graph.digest import CACHE_DIR, graph_digest, reference_digest
 from shienmap.graph.ontology import DATA_DIR, Ontology, default_ontology, load_ontology
 from shienmap.graph.schema import INSTITUTION, IS_KIND, KIND, REFERRAL, fold, node_id
@@ -348,33 +348,22 @@ def build_store(graph_path: Path | str, path: Path | str | None = None, *,
     except (ValueError, UnicodeDecodeError) as exc:
         raise GraphFileError(f"{graph}: not a shienmap graph file (not JSON: {exc})") from exc
     check_node_link(data, graph)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        with closing(sqlite3.connect(tmp)) as db:
-            db.execute("PRAGMA journal_mode = OFF")
-            db.execute("PRAGMA synchronous = OFF")
-            db.executescript(_SCHEMA)
-            _fill(db, data, onto, say)
-            attrs = {k: v for k, v in data.get("graph", {}).items()
-                     if k not in ("shienmap_format", "documents")}
-            meta = {"format": STORE_FORMAT, "graph_sha256": digest, "size": st.st_size,
-                    "mtime_ns": st.st_mtime_ns, "reference_sha256": reference_digest(),
-                    "reference_data": _dumps(_reference_data()),
-                    "graph": _dumps(attrs), "source": str(graph),
-                    "has_documents": int("documents" in data.get("graph", {}))}
-            db.executemany("INSERT INTO meta VALUES (?, ?)",
-                           [(k, str(v)) for k, v in meta.items()])
-            db.executescript(_INDEXES)
-            db.commit()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the graph is shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(path) as tmp, closing(sqlite3.connect(tmp)) as db:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.executescript(_SCHEMA)
+        _fill(db, data, onto, say)
+        attrs = {k: v for k, v in data.get("graph", {}).items()
+                 if k not in ("shienmap_format", "documents")}
+        meta = {"format": STORE_FORMAT, "graph_sha256": digest, "size": st.st_size,
+                "mtime_ns": st.st_mtime_ns, "reference_sha256": reference_digest(),
+                "reference_data": _dumps(_reference_data()),
+                "graph": _dumps(attrs), "source": str(graph),
+                "has_documents": int("documents" in data.get("graph", {}))}
+        db.executemany("INSERT INTO meta VALUES (?, ?)",
+                       [(k, str(v)) for k, v in meta.items()])
+        db.executescript(_INDEXES)
+        db.commit()
     say(f"store built in {time.perf_counter() - t0:.1f} s: {path}")
     return path
 

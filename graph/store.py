@@ -12,12 +12,12 @@ version from a newer shienmap, an edge to a missing node) is one clear
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
 import networkx as nx
+
+from shienmap.graph.atomic import replacing
 
 FORMAT = 1  # graph["shienmap_format"]: raised when the file's shape changes incompatibly
 _EXPECTED = ('expected NetworkX node-link JSON written by `shienmap build`: an object with '
@@ -55,19 +55,9 @@ def from_node_link(data: dict[str, Any]) -> nx.MultiDiGraph:
 def write_graph(g: nx.MultiDiGraph, path: Path | str) -> Path:
     """Write the graph atomically (a failed write leaves any previous file intact)."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     data = to_node_link(g)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            _dump(data, f)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a graph file is for sharing
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(p) as tmp, tmp.open("w", encoding="utf-8") as f:
+        _dump(data, f)
     return p
 
 

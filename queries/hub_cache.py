@@ -17,8 +17,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from typing import Any
 
 import networkx as nx
 
+from shienmap.graph.atomic import replacing
 from shienmap.graph.digest import CACHE_DIR, graph_digest, reference_digest
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.queries.coverage import CoverageSummary, document_coverage
@@ -114,18 +113,8 @@ class HubCache:
                              for n, c in sorted(result.coverage.items())},
                 "documents": result.documents}
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{path.name}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the graph is shared
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            with replacing(path) as tmp, tmp.open("w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
         except OSError as exc:
             self.on_message("hubs.cache.unwritable",
                             {"path": str(path), "detail": str(exc.strerror or exc)})

@@ -140,7 +140,7 @@ def overview_page(ov: Overview, *, lang: str | None = None, built: str | None = 
     relative address of its map; ``no_map``: prefecture name -> why it has none."""
     from pyvis.network import Network
 
-    from .network_map import _add_edge, _add_node, _offline, _plain
+    from .network_map import PAGE_MESSAGES, _add_edge, _add_node, _offline, _plain
 
     m = messages(lang)
     links, no_map = links or {}, no_map or {}
@@ -225,11 +225,7 @@ def overview_page(ov: Overview, *, lang: str | None = None, built: str | None = 
         "groups": [gr.as_dict() for gr in groups], "nodes": nodes, "edges": edges,
         "relations": [{"name": r, "label": m.term(r)} for r in present],
         "kinds": [], "prefectures": [], "variants": {}, "focus": [], "overview": True,
-        "messages": {k: m(f"map.{k}") for k in (
-            "search", "search_none", "filters", "relations", "kind", "prefecture", "all",
-            "reset", "evidence", "relations_of", "no_evidence", "answers", "holder",
-            "panel_hint", "documents_heading", "national", "how_to_read", "region", "type",
-            "category", "count")},
+        "messages": {k: m(f"map.{k}") for k in PAGE_MESSAGES},
         "categories": {k: m.term(n["category"]) for k, n in nodes.items()},
     }
     data["messages"]["documents_count"] = m("map.documents", count=len(ov.documents))

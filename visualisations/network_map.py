@@ -90,6 +90,12 @@ class MapTooLarge(MapError):
     in the reader's language, with a hint."""
 
 
+PAGE_MESSAGES = (  # the catalogue entries (map.*) the page's script shows
+    "search", "search_none", "filters", "relations", "kind", "prefecture", "all", "reset",
+    "evidence", "relations_of", "no_evidence", "answers", "holder", "panel_hint",
+    "documents_heading", "national", "how_to_read", "region", "type", "category", "count")
+
+
 def _category(g: nx.MultiDiGraph, n: str) -> str:
     return default_ontology().category_of(g.nodes[n])
 
@@ -545,11 +551,7 @@ def _page_data(sub: nx.MultiDiGraph, title: str, built: str | None, m: Messages,
         "relations": [{"name": r, "label": m.term(r)} for r in relations],
         "kinds": kinds, "prefectures": prefs, "variants": JS_VARIANTS,
         "focus": _focus(sub, node_data),
-        "messages": {k: m(f"map.{k}") for k in (
-            "search", "search_none", "filters", "relations", "kind", "prefecture", "all",
-            "reset", "evidence", "relations_of", "no_evidence", "answers", "holder",
-            "panel_hint", "documents_heading", "national", "how_to_read", "region", "type",
-            "category", "count")},
+        "messages": {k: m(f"map.{k}") for k in PAGE_MESSAGES},
         "categories": {n: m.term(d["category"]) for n, d in node_data.items()},
     }
     data["messages"]["documents_count"] = m("map.documents", count=len(docs))
