@@ -391,6 +391,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     g = _load(args)
     relations = tuple(args.relation) if args.relation else DEFAULT_RELATIONS
     whole = not (args.region or args.route_from or args.topic)
+    if args.out_dir and not whole:
+        raise UserError(m("map.out_dir_alone"))
     if args.out_dir or (whole and args.overview):
         return _map_overview(args, g, relations, m)
     result = None

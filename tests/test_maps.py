@@ -144,6 +144,10 @@ def test_map_command(corpus_graph, tmp_path, capsys):
     assert main(["map", "--graph", str(path), "--out", str(out), "--route-from", "信用金庫",
                  "--lang", "en"]) == 1
     assert "needs --region and --topic" in capsys.readouterr().err
+    atlas = tmp_path / "atlas"  # an atlas is of the whole country: a region is refused
+    assert main(["map", "--graph", str(path), "--out-dir", str(atlas), "--region", "長野県"]) == 1
+    assert "--region・--route-from・--topic とは組み合わせられない" in capsys.readouterr().err
+    assert not atlas.exists()
 
 
 # ---------------------------------------------------------------- what an analyst does
