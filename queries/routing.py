@@ -546,26 +546,42 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, RouteA
         return target is not None and not excluded(target[0]) and _scored(
             case, fit + static + words_max, True, where) * PEER_DISCOUNT >= floor(target[0]) - 1e-9
 
+    landings: dict[str | None, tuple[str, list[str], str | None] | None] = {}
+
+    def landing(sample: str) -> tuple[str, list[str], str | None] | None:
+        """Where a mapped group's receivers land for this case (the same for every group whose
+        receivers are of one kind), None if nowhere it may answer."""
+        key = view.kind_of(sample)
+        if key not in landings:
+            t = view.target_elsewhere(sample, case)
+            landings[key] = None if t is None or excluded(t[0]) else t
+        return landings[key]
+
     for group in view.index.peer_groups(view, kind, keys):
         # one receiver's (or one kind's) referrals on the same topics: the topic fit is the
         # group's; a member is read only if the most it could score can still win
-        found = _topic_fit(view, case, group.sample, group.sample_data)
-        if found is None:
-            continue
         if not group.mapped:  # receivers that stay themselves: each read on its own
+            found = _topic_fit(view, case, group.sample, group.sample_data)
+            if found is None:
+                continue
             for static, order, p, v, data, where, _ in group.members:
                 if usable(p, v) and could_win(found[0], static, v, where):
                     one_by_one(order, p, v, data, where)
             continue
         here = group.at(case.prefecture)
+        target = landing(group.sample)
+        if target is None and not here:
+            continue
+        found = _topic_fit(view, case, group.sample, group.sample_data)
+        if found is None:
+            continue
         for static, order, p, v, data, where, _ in here:  # flows of here
             if usable(p, v) and could_win(found[0], static, v, where):
                 one_by_one(order, p, v, data, where)
-        target = view.target_elsewhere(group.sample, case)
-        if target is None or excluded(target[0]):
+        if target is None:
             continue
         factor = (ELSEWHERE if group.elsewhere else 1.0) * PEER_DISCOUNT
-        here_ids = {id(m) for m in here}
+        here_ids = {id(m) for m in here} if here else ()
         for m in group.members:
             static, order, p, v, data, where, _ = m
             if id(m) in here_ids or not usable(p, v):
