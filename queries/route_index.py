@@ -72,6 +72,7 @@ class GraphIndex:
         self.prefectures: dict[str, str | None] = {}
         self._out: dict[str, dict[str | None, list[tuple[str, dict[str, Any]]]]] = {}
         self._order: dict[str, dict[int, int]] = {}
+        self._ordered: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self._position = {n: i for i, n in enumerate(g)}
         self._about: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
         self._senders: dict[str, tuple[dict[str | None, list[_About]], frozenset[str]]] = {}
@@ -127,6 +128,14 @@ class GraphIndex:
         order = self.order(u)
         found = {id(d): (v, d) for es in self.referrals_out(u).values() for v, d in es}
         return sorted(found.values(), key=lambda e: order[id(e[1])])
+
+    def referrals_in_order(self, u: str) -> list[tuple[str, dict[str, Any]]]:
+        """The referrals out of ``u`` in the graph's order (as ``g.out_edges(u)`` lists them),
+        cached."""
+        found = self._ordered.get(u)
+        if found is None:
+            found = self._ordered[u] = self._in_order(u)
+        return found
 
     def targets(self, region: str) -> dict[tuple[str, Any, Any], Any]:
         """Where each receiver's referral lands for a case in ``region`` (_Graph.target),

@@ -798,8 +798,8 @@ def _next_steps(view: _Graph, case: Case, answer: RouteAnswer) -> list[str]:
     for n in (answer.id, view.kind_of(answer.id)):
         if n is None or n not in view.g:
             continue
-        for _, v, k, d in view.g.out_edges(n, keys=True, data=True):
-            if k == REFERRAL and set(d.get("topics", [])) & case.topic_ids:
+        for v, d in view.index.referrals_in_order(n):
+            if view.index.topics_of(d) & case.topic_ids:
                 name = view.g.nodes[v]["name"]
                 if name not in out and v != answer.id and v != case.holder:
                     out.append(name)
