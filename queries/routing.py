@@ -517,6 +517,7 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, RouteA
     its members are read in order of their record's weight only while one could still win."""
     holder = case.holder
     words_max = 0.5 * len(view.case_words(case)) + (1.0 if case.escalate else 0.0)
+    fit_max = max(0.3, 3.0 * len(case.topic_ids) + 1.5 * len(case.related_ids))  # any topics
     picks: dict[str, tuple[float, int, str, str, dict[str, Any], str | None]] = {}
     keys = [None, *sorted(case.topic_ids | case.related_ids)] if case.topic_ids else None
     def pick(target: str, score: float, order: int, p: str, v: str, data: dict[str, Any],
@@ -570,8 +571,9 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, RouteA
             continue
         here = group.at(case.prefecture)
         target = landing(group.sample)
-        if target is None and not here:
-            continue
+        if not here and (target is None or (fit_max + group.members[0][0] + words_max) * (
+                ELSEWHERE if group.elsewhere else 1.0) * PEER_DISCOUNT < floor(target[0]) - 1e-9):
+            continue  # lands nowhere, or its heaviest record could not win with any topic fit
         found = _topic_fit(view, case, group.sample, group.sample_data)
         if found is None:
             continue
