@@ -590,7 +590,7 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, RouteA
                 continue
             if (found[0] + static + words_max) * factor < floor(target[0]) - 1e-9:
                 break  # heavier records came first: none after this one can win
-            rel, _ = _relevance(view, case, v, data) or (0.0, False)
+            rel = found[0] + _edge_support(view, case, data)[0]  # the group's fit is each one's
             pick(target[0], rel * factor, order, p, v, data, where)
     chosen = sorted(picks.values(), key=lambda x: x[1])
     return [(p, v, data, where, score) for score, _, p, v, data, where in chosen]
