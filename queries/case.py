@@ -136,18 +136,36 @@ def resolve_holder(g: nx.MultiDiGraph, word: str, region: str, onto: Ontology) -
     """The node holding the case, from the words as written (:func:`.words.holder_candidates`):
     a named institution of the graph, else a kind - the region's own body of it when the
     graph has one."""
+    def bodies() -> list[str]:
+        here = onto.prefecture_of(region)
+        return [d["name"] for _, d in g.nodes(data=True) if d.get("label") == INSTITUTION
+                and onto.prefecture_of((d.get("region") or ":").split(":", 1)[1]) == here]
+
     named = institution_names(g).get(fold(word))  # a name or alias as this graph has it
+    return find_holder(word, region, onto, named, g.__contains__, bodies)
+
+
+def find_holder(word: str, region: str, onto: Ontology, named: str | None,
+                exists: Callable[[str], bool], bodies: Callable[[], list[str]]) -> str:
+    """The holder's node, as every backend finds it: the institution the graph names so
+    (``named``), else the first candidate of the words the graph holds (:func:`holder_node`);
+    else a :class:`CaseError` naming the closest of the region's ``bodies()``."""
     if named is not None:
         return named
-    found = holder_node(holder_candidates(word, onto), region, onto, g.__contains__)
+    found = holder_node(holder_candidates(word, onto), region, onto, exists)
     if found is not None:
         return found
-    here = onto.prefecture_of(region)
-    bodies = [d["name"] for _, d in g.nodes(data=True) if d.get("label") == INSTITUTION
-              and onto.prefecture_of((d.get("region") or ":").split(":", 1)[1]) == here]
-    near = holder_suggestions(word, onto, bodies)
+    near = holder_suggestions(word, onto, bodies())
     raise CaseError(f"unknown holder {word!r} (an institution or a kind of institution); "
                     f"closest: {'、'.join(near) if near else '(none)'}")
+
+
+def check_region(case: Case, exists: Callable[[str], bool]) -> Case:
+    """The case, if the graph holds its region (a graph built by an older version may not)."""
+    if not exists(node_id(REGION, case.region)):
+        raise CaseError(f"region {case.region!r} is not in the graph; rebuild it with this "
+                        "version")
+    return case
 
 
 def case_from_words(region: str, topics: list[str], holder_of: Callable[[str, str], str] | None,
@@ -195,7 +213,4 @@ def make_case(g: nx.MultiDiGraph, region: str, topics: list[str], holder: str | 
     onto = onto or default_ontology()
     case = case_from_words(region, topics, lambda w, r: resolve_holder(g, w, r, onto), holder,
                            onto, lambda: graph_evidence_index(g))
-    if node_id(REGION, case.region) not in g:
-        raise CaseError(f"region {case.region!r} is not in the graph; rebuild it with this "
-                        "version")
-    return case
+    return check_region(case, g.__contains__)

@@ -49,10 +49,10 @@ from shienmap.graph.schema import (
     node_id,
 )
 
-from .case import Case, CaseError, case_from_words, holder_node
+from .case import Case, case_from_words, find_holder
 from .hubs import DEFAULT_RELATIONS, HubRow, hubs
 from .routing import RouteResult, route
-from .words import EvidenceIndex, evidence_index, holder_candidates, holder_suggestions
+from .words import EvidenceIndex, evidence_index
 
 QUERY_DIR = Path(__file__).with_name("cypher")
 _T = TypeVar("_T")
@@ -198,18 +198,12 @@ class CypherBackend:
         store whether each candidate node exists."""
         named = [r["id"] for r in self.q("route_holder", name=word)
                  if INSTITUTION in r["labels"]]
-        if named:
-            return named[0]
 
         def exists(nid: str) -> bool:
             return any(r["id"] == nid for r in self.q("route_holder", name=nid.split(":", 1)[1]))
 
-        found = holder_node(holder_candidates(word, self.onto), region, self.onto, exists)
-        if found is not None:
-            return found
-        near = holder_suggestions(word, self.onto, [])
-        raise CaseError(f"unknown holder {word!r} (an institution or a kind of institution); "
-                        f"closest: {'、'.join(near) if near else '(none)'}")
+        return find_holder(word, region, self.onto, named[0] if named else None, exists,
+                           list)
 
     # ------------------------------------------------------------ routing
     def route(self, case: Case, *, limit: int = 10) -> RouteResult:

@@ -53,9 +53,9 @@ from shienmap.graph.schema import (
 )
 from shienmap.graph.sqlite_store import GraphStore, Row, open_store, stderr_message
 
-from .case import Case, CaseError, case_from_words, holder_node
+from .case import Case, CaseError, case_from_words, check_region, find_holder
 from .routing import MAX_HOPS, RouteResult, route
-from .words import EvidenceIndex, evidence_index, holder_candidates, holder_suggestions
+from .words import EvidenceIndex, evidence_index
 
 
 @dataclass
@@ -72,26 +72,14 @@ class StoreBackend:
     # ------------------------------------------------------------ cases
     def make_case(self, region: str, topics: list[str], holder: str | None = None) -> Case:
         """As :func:`shienmap.queries.case.make_case` on the whole graph."""
-        case = case_from_words(region, topics, self._holder, holder, self.onto,
-                               self._evidence_index)
-        if not self.store.has_node(node_id(REGION, case.region)):
-            raise CaseError(f"region {case.region!r} is not in the graph; rebuild it with this "
-                            "version")
-        return case
+        return check_region(case_from_words(region, topics, self._holder, holder, self.onto,
+                                            self._evidence_index), self.store.has_node)
 
     def _holder(self, word: str, region: str) -> str:
         """As :func:`shienmap.queries.case.resolve_holder`."""
-        named = self.store.institution_named(word)
-        if named is not None:
-            return named
-        found = holder_node(holder_candidates(word, self.onto), region, self.onto,
-                            self.store.has_node)
-        if found is not None:
-            return found
-        bodies = self.store.institution_names_in(self.onto.prefecture_of(region))
-        near = holder_suggestions(word, self.onto, bodies)
-        raise CaseError(f"unknown holder {word!r} (an institution or a kind of institution); "
-                        f"closest: {'、'.join(near) if near else '(none)'}")
+        return find_holder(word, region, self.onto, self.store.institution_named(word),
+                           self.store.has_node, lambda: self.store.institution_names_in(
+                               self.onto.prefecture_of(region)))
 
     def _evidence_index(self) -> EvidenceIndex:
         """The evidence index of every referral (read only when a case's words name no
