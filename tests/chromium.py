@@ -28,3 +28,16 @@ def draw_seconds(browser: Any, path: Path, timeout_s: float = 120.0) -> tuple[fl
     seconds = time.perf_counter() - t0
     ctx.close()
     return seconds, errors
+
+
+def open_page(browser: Any, path: Path) -> tuple[Any, Any]:
+    """(context, page): a drawn map in a fresh offline page, its page errors collected in
+    ``page.errors`` (the caller closes the context)."""
+    ctx = browser.new_context(viewport=VIEWPORT, offline=True)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function("window.shienmapDrawn === true", timeout=30_000)
+    page.errors = errors
+    return ctx, page

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from chromium import ARGS, CHROMIUM, draw_seconds
+from chromium import ARGS, CHROMIUM, draw_seconds, open_page
 
 from national import small_national
 from shienmap.cli import main
@@ -105,12 +105,8 @@ def test_overview_page_in_the_browser(browser, g, tmp_path):
     page = overview_page(ov, built="2025-01-01", links={"東京都": "13.html"})
     assert page == overview_page(ov, built="2025-01-01", links={"東京都": "13.html"})
     path = write_map(page, tmp_path / "overview.html")
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, offline=True)
-    p = ctx.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.goto(path.as_uri())
-    p.wait_for_function("window.shienmapDrawn === true", timeout=30_000)
+    ctx, p = open_page(browser, path)
+    errors = p.errors
     drawn = p.evaluate("({nodes: network.body.data.nodes.length,"
                        " edges: network.body.data.edges.length})")
     p.evaluate("window.shienmap.selectNode('集計:東京都', true)")
@@ -148,12 +144,8 @@ def test_compact_region_page_draws_and_is_deterministic(browser, g, tmp_path):
     assert page == render_map(sub, compact=True, built="2025-01-01")
     assert "機関:" not in page.split('id="shienmap-data"')[0]  # short ids in vis-network's data
     path = write_map(page, tmp_path / "tokyo.html")
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, offline=True)
-    p = ctx.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.goto(path.as_uri())
-    p.wait_for_function("window.shienmapDrawn === true", timeout=30_000)
+    ctx, p = open_page(browser, path)
+    errors = p.errors
     drawn = p.evaluate("({nodes: network.body.data.nodes.length,"
                        " edges: network.body.data.edges.length,"
                        " title: network.body.data.edges.get('e0').title,"

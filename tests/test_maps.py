@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from chromium import ARGS, CHROMIUM
+from chromium import ARGS, CHROMIUM, open_page
 
 from conftest import ROOT
 from shienmap.cli import main
@@ -151,18 +151,6 @@ def test_map_command(corpus_graph, tmp_path, capsys):
 
 
 # ---------------------------------------------------------------- what an analyst does
-
-
-def open_page(browser, path: Path):
-    """A drawn map in a fresh offline page (the caller closes its context)."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, offline=True)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.resolve().as_uri())
-    page.wait_for_function("window.shienmapDrawn === true", timeout=30_000)
-    page.errors = errors
-    return ctx, page
 
 
 @pytest.fixture(scope="module")
