@@ -181,7 +181,10 @@ def case_from_words(region: str, topics: list[str], holder_of: Callable[[str, st
     if not names and not escalate:
         raise CaseError(f"no known topic in {topics!r}")
     h = holder_of(holder, reg) if holder and holder_of else None
-    related = tuple(dict.fromkeys(r for t in names for r in onto.topics[t].related))
+    # related topics (topics.toml) and broader ones: a referral about 事業承継 bears on a
+    # 第三者承継 case, at half the weight of one about the case's own topic
+    related = tuple(dict.fromkeys([*(r for t in names for r in onto.topics[t].related),
+                                   *(b for t in names if (b := onto.topics[t].broader))]))
     wished = tuple(dict.fromkeys(k for w in topics for k in wished_kinds(w, onto)))
     return Case(reg, pref, names, tuple(topics), escalate, h, related, wished)
 

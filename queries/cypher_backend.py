@@ -229,6 +229,10 @@ class CypherBackend:
                 for (u, v), props in zip(itertools.pairwise(path), r["referrals"], strict=True):
                     self._add_referral(g, u, v, props)
                 ids |= set(path)
+            for r in self.q("route_partners", holder=case.holder):
+                g.add_edge(r["source"], r["target"], key=r["type"], type=r["type"],
+                           **_unflatten(r["props"]))
+                ids |= {r["source"], r["target"]}
         ids |= self._add_mandates(g, case)
         self._add_context(g, ids, case)
         handlers = {n for n, d in g.nodes(data=True) if d.get("label") in (INSTITUTION, KIND)}

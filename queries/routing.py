@@ -20,6 +20,10 @@ Score of an answer (highest first, ties by id):
   +1 for a hard case (難しい案件) when the evidence speaks of difficult cases;
   answers under 5% of the best are dropped as noise;
 * related topics (topics.toml `related`) count half;
+* the holder itself: +3 for a referral documented for the named holder (not its kind) about a
+  case topic or its broader topic; the holder's partners in an agreement, a collaboration or
+  accompanied visits (協定, 連携, 同行訪問) about such a topic are offered as referrals with
+  that bonus, ×0.8 (``basis`` ``partner``; the agreement's sentence is the evidence);
 * distance: ×0.5 for each further referral hop; ×0.9 per step from the holder up to its kind
   and broader kinds; ×0.4 for practice borrowed from an institution of the same kind elsewhere.
 
@@ -36,7 +40,8 @@ national bodies (region 全国) answer where no region has one. A mandate adds t
 referral to the same body, so the specialist ranks above a generic adviser unless a referral
 documented for the case's prefecture says otherwise. Each answer says what it rests on
 (``basis``): ``referral`` (documented from the holder or its kind), ``broader_referral``
-(documented for a broader kind or the same kind elsewhere), ``mandate`` (the region's body
+(documented for a broader kind or the same kind elsewhere), ``partner`` (the holder's own
+agreement on a case topic), ``mandate`` (the region's body
 whose mandate covers the topic), ``national`` (a national body's mandate); a mandate's path
 runs from the topic (課題 ← 対応 — kind ← 種別 — body). A case of several topics is ranked for
 each topic (``by_topic``) and on their sum.
@@ -54,7 +59,10 @@ import networkx as nx
 
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import (
+    ACCOMPANIED_VISIT,
+    AGREEMENT,
     BROADER,
+    COLLABORATION,
     HANDLES,
     INSTITUTION,
     IS_KIND,
@@ -87,6 +95,9 @@ FIRST_CONTACT = 3.0  # a mandate's first contact (身近な支援機関), for a 
 WISHED = 2.0  # an answer of a kind the firm asks for in its words
 PER_TOPIC = 5  # answers listed for each topic of a case of several
 _ELSEWHERE_MARK = "（他の都道府県）"  # a place no case is in: "documented elsewhere"
+OWN_BONUS = 3.0  # a referral or partnership documented for the holder itself, on a case topic
+PARTNER = 0.8  # a partnership (協定, 連携, 同行訪問) counts less than a referral
+PARTNER_RELATIONS = (AGREEMENT, COLLABORATION, ACCOMPANIED_VISIT)
 
 
 @dataclass
@@ -102,7 +113,7 @@ class RouteAnswer:
     path: list[str]
     evidence: list[dict[str, Any]] = field(default_factory=list)
     instance: str | None = None  # the case region's institution of this kind, per the ontology
-    basis: str = "referral"  # referral / broader_referral / entry / mandate / national
+    basis: str = "referral"  # referral / broader_referral / partner / entry / mandate / national
     specialist: bool = False  # its mandate names it the specialist of a case topic
     specialist_for: list[str] = field(default_factory=list)  # those topics
     wished: bool = False  # of a kind the firm asked for in its words
@@ -427,7 +438,7 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
     best: dict[str, RouteAnswer] = {}
 
     def offer(v: str, path: list[str], data: dict[str, Any], where: str | None,
-              score: float) -> None:
+              score: float, basis: str | None = None) -> None:
         crossing = view.starts_here(path[-1], case)
         target = view.target(v, where, case, crossing)
         if target is None or excluded(target[0]):
@@ -439,25 +450,36 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
             return
         answer = _answer(view, case, v, [*path, v], where, score, crossing=crossing)
         assert answer is not None and answer.id == node
-        answer.basis = "referral" if path[-1] in own else "broader_referral"
+        answer.basis = basis or ("referral" if path[-1] in own else "broader_referral")
         answer.topics = [t for t in case.topics
                          if node_id(TOPIC, t) in set(data.get("topics", []))
                          | view.handles(answer.id)]
-        answer.evidence = _path_evidence(view, answer.path)
+        answer.evidence = _path_evidence(view, answer.path, basis == "partner")
         best[node] = answer
 
     words_max = 0.5 * len(view.case_words(case)) + (1.0 if case.escalate else 0.0)
     fit_max = max(0.3, 3.0 * len(case.topic_ids) + 1.5 * len(case.related_ids)) + words_max
+    mine = _own_bonus(view, case)
+    about = _about(view, case)
+    for v, data in _partners(view, case):  # the holder's own agreements on a case topic
+        where = view.flow_prefecture(case.holder, v, data)
+        fit = _topic_fit(view, case, v, data)
+        if fit is not None:
+            bonus, _ = _edge_support(view, case, data)
+            score = (_scored(case, fit[0] + bonus, True, where) + mine) * PARTNER
+            offer(v, [case.holder], data, where, score, "partner")
     frontier = starts
     for hop in range(1, max_hops + 1):
         nxt: dict[str, tuple[list[str], float]] = {}
         for u, path, disc in frontier:
             factor = disc * HOP_DECAY ** (hop - 1)
             last = hop == max_hops
+            extra = mine if u == case.holder else 0.0
             for v, data in view.referrals_from(u, case):
                 if v in path:
                     continue
-                if last and _cannot_win(view, case, u, v, data, factor, best, fit_max):
+                if last and not extra and _cannot_win(view, case, u, v, data, factor, best,
+                                                      fit_max):
                     continue
                 fit = _topic_fit(view, case, v, data)
                 if fit is None:
@@ -471,10 +493,12 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
                 now = best.get(target[0])
                 if now is not None:  # skip what cannot beat the answer's best way so far
                     most = fit[0] + words_max + static_support(data)
-                    if _scored(case, most, True, where) * factor < now.score - 1e-9:
+                    if (_scored(case, most, True, where) + extra) * factor < now.score - 1e-9:
                         continue
                 bonus, hard = _edge_support(view, case, data)
-                score = _scored(case, fit[0] + bonus, fit[1] or hard, where) * factor
+                score = _scored(case, fit[0] + bonus, fit[1] or hard, where)
+                practice = extra if view.index.topics_of(data) & about else 0.0
+                score = (score + practice) * factor
                 offer(v, path, data, where, score)
         if hop == 1 and kind:  # the same kind elsewhere, after the holder's own first hops
             base = [case.holder, kind] if kind != case.holder else [kind]
@@ -482,6 +506,38 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
                 offer(v, [*base, p], data, where, score)
         frontier = [(v, p, d) for v, (p, d) in nxt.items()]
     return list(best.values())
+
+
+def _own_bonus(view: _Graph, case: Case) -> float:
+    """OWN_BONUS when the holder is a named institution: what the documents record of its own
+    practice is the most specific evidence a case can have."""
+    h = case.holder
+    return OWN_BONUS if h is not None and view.label(h) == INSTITUTION else 0.0
+
+
+def _about(view: _Graph, case: Case) -> frozenset[str]:
+    """The case's topics and their broader topics (ids): what the holder's own referral or
+    agreement must be about to count as its documented practice for the case."""
+    return case.topic_ids | {node_id(TOPIC, b) for t in case.topics
+                             if t in view.onto.topics and (b := view.onto.topics[t].broader)}
+
+
+def _partners(view: _Graph, case: Case) -> list[tuple[str, dict[str, Any]]]:
+    """The holder's partners in an agreement, a collaboration or accompanied visits whose
+    evidence is about a case topic or a broader one (only for a named institution: a kind's
+    agreements say little about a given body)."""
+    h = case.holder
+    if h is None or view.label(h) != INSTITUTION or not case.topic_ids:
+        return []
+    about = _about(view, case)
+    found: list[tuple[str, int, int, dict[str, Any]]] = []
+    for edges, other in ((view.g.out_edges(h, keys=True, data=True), 1),
+                         (view.g.in_edges(h, keys=True, data=True), 0)):
+        for e in edges:
+            if e[2] in PARTNER_RELATIONS and view.index.topics_of(e[3]) & about:
+                found.append((e[other], PARTNER_RELATIONS.index(e[2]), other, e[3]))
+    found.sort(key=lambda f: f[:3])  # the same order from any backend's graph
+    return [(v, data) for v, _, _, data in found]
 
 
 def _cannot_win(view: _Graph, case: Case, u: str, v: str, data: dict[str, Any], factor: float,
@@ -623,13 +679,30 @@ def _answer(view: _Graph, case: Case, v: str, path: list[str], where: str | None
                        score, path, instance=instance_name)
 
 
-def _path_evidence(view: _Graph, path: list[str]) -> list[dict[str, Any]]:
+def _path_evidence(view: _Graph, path: list[str], partner: bool = False
+                   ) -> list[dict[str, Any]]:
+    """The evidence of a path's referrals, and of its first hop when that is a partnership
+    (``partner``)."""
     out: list[dict[str, Any]] = []
-    for u, v in itertools.pairwise(path):
+    for i, (u, v) in enumerate(itertools.pairwise(path)):
         if view.g.has_edge(u, v, key=REFERRAL):
             for ev in view.g.edges[u, v, REFERRAL]["evidence"][:3]:
                 out.append({"source": u, "target": v, "type": REFERRAL, **ev})
+        elif partner and i == 0 and (found := partnership(view.g, u, v)) is not None:
+            a, b, rel = found
+            for ev in view.g.edges[a, b, rel]["evidence"][:3]:
+                out.append({"source": a, "target": b, "type": rel, **ev})
     return out
+
+
+def partnership(g: nx.MultiDiGraph, u: str, v: str) -> tuple[str, str, str] | None:
+    """The first partnership edge between ``u`` and ``v`` (either way), as (source, target,
+    relation)."""
+    for rel in PARTNER_RELATIONS:
+        for a, b in ((u, v), (v, u)):
+            if g.has_edge(a, b, key=rel):
+                return a, b, rel
+    return None
 
 
 def _why_none(view: _Graph, case: Case) -> str:
@@ -838,6 +911,12 @@ def _explain_basis(view: _Graph, case: Case, a: RouteAnswer) -> str:
         through = "".join(f"{h}を経て" for h in hops)
         return (f"{src}から{through}{a.name}へ案件をつなぐことが、{where}文書に記録されている"
                 f"{via}。")
+    if a.basis == "partner" and (found := partnership(view.g, *a.path[:2])) is not None:
+        u, v, rel = found
+        about = [t.split(":", 1)[1] for t in view.g.edges[u, v, rel].get("topics", [])]
+        holder = view.g.nodes[a.path[0]]["name"]
+        return (f"{holder}と{view.g.nodes[a.path[1]]['name']}の{rel}（{'・'.join(about)}）が"
+                f"文書に記録されており、その相手として案件を受けられる。")
     if a.basis == "entry":
         return f"{a.name}は{topics}の相談を最初に受け付ける窓口として文書に記録されている。"
     own = [t for t in (a.topics or list(case.topics)) if t not in a.specialist_for]

@@ -54,7 +54,7 @@ from shienmap.graph.schema import (
 from shienmap.graph.sqlite_store import GraphStore, Row, open_store, stderr_message
 
 from .case import Case, CaseError, case_from_words, check_region, find_holder
-from .routing import MAX_HOPS, RouteResult, route
+from .routing import MAX_HOPS, PARTNER_RELATIONS, RouteResult, route
 from .words import EvidenceIndex, evidence_index
 
 
@@ -102,7 +102,7 @@ class StoreBackend:
     def subgraph(self, case: Case, max_hops: int = MAX_HOPS) -> nx.MultiDiGraph:
         """The part of the graph routing reads for the case (see the module docstring)."""
         nodes, edges = self.case_part(case, max_hops)
-        return self.store.subgraph(nodes, edges, (REFERRAL,))
+        return self.store.subgraph(nodes, edges, (REFERRAL, *PARTNER_RELATIONS))
 
     def case_part(self, case: Case, max_hops: int = MAX_HOPS) -> tuple[set[str], set[int]]:
         """The nodes and edges (their numbers) of the module docstring."""
@@ -138,6 +138,13 @@ class StoreBackend:
                 frontier = reached - seen
                 seen |= reached
             answers |= seen
+            for o, u, v in store.edges_where(  # the holder's partnerships, either way
+                    f"e.key IN ({','.join('?' * len(PARTNER_RELATIONS))}) "
+                    "AND (e.source = ? OR e.target = ?)",
+                    (*PARTNER_RELATIONS, case.holder, case.holder)):
+                edges.add(o)
+                nodes.update((u, v))
+                answers.update((u, v))
             kind = self._kind_of(case.holder)
             if kind is not None:  # a peer's receiver in another prefecture stands for its kind
                 receivers = take(store.kind_referrals(kind, relevant))

@@ -13,6 +13,7 @@ CORPUS = Path(os.environ.get("SHIENMAP_CORPUS", ROOT.parent / "shared" / "corpus
 FIXTURES = ROOT / "tests" / "fixtures"
 OWN_DOCS = FIXTURES / "docs"
 ANNOTATIONS = ROOT / "tests" / "annotations"
+DEVSET = Path(os.environ.get("SHIENMAP_DEVSET", ROOT.parent / "shared" / "devset"))
 
 
 def corpus_available() -> bool:
@@ -37,6 +38,18 @@ def corpus_graph(corpus_dir):
 
     g, report = build_graph([corpus_dir])
     return g, report
+
+
+@pytest.fixture(scope="session")
+def case_graph(corpus_dir):
+    """The graph of the corpus and the dev set's documents: the documents the routing cases
+    were written from (a case resting on a dev-set text is answered on a graph that has it)."""
+    from shienmap.loaders.pipeline import build_graph
+
+    docs = DEVSET / "docs"
+    if not docs.is_dir():
+        pytest.skip(f"dev set not found at {DEVSET} (set SHIENMAP_DEVSET to its folder)")
+    return build_graph([corpus_dir, docs])[0]
 
 
 @pytest.fixture(scope="session")

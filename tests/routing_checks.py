@@ -13,6 +13,7 @@ from __future__ import annotations
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import INSTITUTION_RELATIONS, IS_KIND, REFERRAL
 from shienmap.loaders.pipeline import normalised_document
+from shienmap.queries.routing import PARTNER_RELATIONS
 
 
 def accepted(answer, accept: list[str], case, onto: Ontology | None = None) -> bool:
@@ -48,10 +49,15 @@ def assert_path_is_justified(g, case, a, texts=None, corpus_dir=None):
     starts |= {f"課題:{b}" for t in case.topics if (b := _broader(t))}
     assert a.path[0] in starts and a.path[-1] == a.id, (a.id, a.path)
     kinds = (REFERRAL, IS_KIND, "上位種別", "対応", "所在")
-    for u, v in zip(a.path, a.path[1:], strict=False):
-        assert any(g.has_edge(u, v, key=k) or g.has_edge(v, u, key=k) for k in kinds) or (
-            u.startswith("地域:")), (u, v)
-    if a.basis in ("referral", "broader_referral"):
+    for i, (u, v) in enumerate(zip(a.path, a.path[1:], strict=False)):
+        partner = i == 0 and a.basis == "partner" and any(
+            g.has_edge(x, y, key=k) for k in PARTNER_RELATIONS for x, y in ((u, v), (v, u)))
+        assert partner or any(g.has_edge(u, v, key=k) or g.has_edge(v, u, key=k)
+                              for k in kinds) or u.startswith("地域:"), (u, v)
+    if a.basis == "partner":  # the holder's own agreement on a case topic, quoted
+        assert a.path[0] == case.holder and a.evidence
+        assert {ev["type"] for ev in a.evidence} <= set(PARTNER_RELATIONS)
+    elif a.basis in ("referral", "broader_referral"):
         assert any(g.has_edge(u, v, key=REFERRAL) for u, v in zip(a.path, a.path[1:],
                                                                      strict=False))
         assert a.evidence
@@ -63,7 +69,7 @@ def assert_path_is_justified(g, case, a, texts=None, corpus_dir=None):
             if ev["doc"] not in texts:
                 texts[ev["doc"]] = normalised_document(corpus_dir / ev["doc"])
             assert texts[ev["doc"]][ev["start"]:ev["end"]] == ev["quote"]
-        assert ev["type"] in INSTITUTION_RELATIONS
+        assert ev["type"] in (*INSTITUTION_RELATIONS, *PARTNER_RELATIONS)
 
 
 def _broader(topic):

@@ -142,11 +142,14 @@ def test_failed_push_leaves_the_previous_graph(cypher_store, corpus_graph):
 def test_routing_parity_over_all_cases(cypher_store, corpus_graph):
     g = corpus_graph[0]
     backend = CypherBackend(cypher_store)
+    partners = 0
     for c in CASES:
         nx_answers = route(g, make_case(g, c["region"], c["topics"], c.get("holder"))).answers
         cy = backend.route(backend.make_case(c["region"], c["topics"], c.get("holder"))).answers
         key = [(a.id, round(a.score, 9), a.path, a.instance, a.evidence) for a in nx_answers]
         assert [(a.id, round(a.score, 9), a.path, a.instance, a.evidence) for a in cy] == key, c
+        partners += sum(a.basis == "partner" for a in cy)
+    assert partners  # the holder's own agreements came through the Cypher queries too
 
 
 def test_evidence_index_parity(cypher_store, corpus_graph):

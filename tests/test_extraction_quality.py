@@ -9,19 +9,17 @@ person's name or title inside a name, no two bodies run together, no sentence fr
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from conftest import ANNOTATIONS, CORPUS, OWN_DOCS, ROOT
+from conftest import ANNOTATIONS, CORPUS, DEVSET, OWN_DOCS
 from shienmap.graph.ontology import default_ontology
 from shienmap.graph.schema import INSTITUTION
 from shienmap.loaders.evaluate import evaluate_documents
 from shienmap.loaders.mentions import name_problems
 from shienmap.loaders.pipeline import build_graph
 
-DEVSET = Path(os.environ.get("SHIENMAP_DEVSET", ROOT.parent / "shared" / "devset"))
 HELDOUT = ANNOTATIONS / "heldout"
 
 needs_devset = pytest.mark.skipif(

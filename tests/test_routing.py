@@ -14,8 +14,8 @@ from shienmap.queries.case import CaseError, make_case
 from shienmap.queries.routing import route
 
 CASES = tomllib.loads((ANNOTATIONS / "routing_cases.toml").read_text(encoding="utf-8"))["case"]
-TOP1_FLOOR = 0.76  # measured 91/111 = 0.82 (the first 36 alone: 30/36 before the 75)
-TOP3_FLOOR = 0.93  # measured 107/111 = 0.96
+TOP1_FLOOR = 0.85  # measured 98/111 = 0.88 (93/111 on the corpus graph alone)
+TOP3_FLOOR = 0.95  # measured 108/111 = 0.97
 TOPICS_OF_003 = {"創業", "販路開拓", "人材確保", "IT活用", "知的財産", "下請取引", "事業承継",
                  "商店街振興", "経営課題が不明確", "金融機関による経営支援"}
 
@@ -36,9 +36,10 @@ HELDOUT = tomllib.loads((ANNOTATIONS / "heldout" / "routing_cases.toml").read_te
     encoding="utf-8"))["case"]
 
 
-def test_accuracy_on_the_heldout_cases(g):
+def test_accuracy_on_the_heldout_cases(case_graph):
     """40 cases kept apart (see tests/annotations/heldout/README.md): measured 28/40 top-1 and
     32/40 top-3; words that name no topic count as a miss."""
+    g = case_graph
     top1 = top3 = unknown = 0
     for c in HELDOUT:
         try:
@@ -55,7 +56,9 @@ def test_accuracy_on_the_heldout_cases(g):
     assert top1 >= 24 and top3 >= 30
 
 
-def test_accuracy_on_the_cases(g):
+def test_accuracy_on_the_cases(case_graph):
+    """On the graph of the documents the cases were written from (corpus and dev set)."""
+    g = case_graph
     top1 = top3 = 0
     misses = []
     for c in CASES:
@@ -138,3 +141,21 @@ def test_route_command(g, tmp_path, capsys):
     assert main(["route", "--graph", str(tmp_path / "none.json"), "--region", "群馬県",
                  "--topic", "知財"]) == 1
     assert "shienmap build" in capsys.readouterr().err
+
+
+def test_the_holders_own_agreement_on_the_topic_comes_first(tmp_path):
+    """A named holder's own agreement about the case's topic is its documented practice: the
+    partner is offered first, with the agreement's sentence; on another topic it is not."""
+    from shienmap.loaders.pipeline import build_graph
+
+    (tmp_path / "a.txt").write_text(
+        "富士信用金庫と富士商工会議所は、取引先の事業承継を一緒に支えるため連携協定を結んだ。\n",
+        encoding="utf-8")
+    g, _ = build_graph([tmp_path])
+    top = route(g, make_case(g, "富士市", ["後継ぎがいない"], "富士信用金庫")).answers[0]
+    assert (top.name, top.basis) == ("富士商工会議所", "partner")
+    assert top.path == ["機関:富士信用金庫", "機関:富士商工会議所"]
+    assert top.evidence[0]["type"] == "協定" and "連携協定" in top.evidence[0]["quote"]
+    assert "協定（事業承継）" in top.reason
+    other = route(g, make_case(g, "富士市", ["販路開拓"], "富士信用金庫")).answers
+    assert all(a.basis != "partner" for a in other)

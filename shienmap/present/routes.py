@@ -22,7 +22,14 @@ from typing import Any
 import networkx as nx
 
 from shienmap.graph.ontology import Ontology, default_ontology
-from shienmap.graph.schema import INSTITUTION, KIND, REFERRAL, REGION, TOPIC
+from shienmap.graph.schema import (
+    INSTITUTION,
+    KIND,
+    REFERRAL,
+    REGION,
+    TOPIC,
+    UNDIRECTED_RELATIONS,
+)
 from shienmap.i18n import Messages, messages
 
 
@@ -105,6 +112,13 @@ def plain_route(g: nx.MultiDiGraph, path: Sequence[str],
         chain = [_name(g, n) for n in path[1:]] or [_name(g, path[0])]
         return PlainRoute(chain, m("route.basis.entry", region=_name(g, path[0])), [],
                           reason=reason)
+    if len(path) == 2 and any(e.get("type") in UNDIRECTED_RELATIONS for e in evidence):
+        # the holder's own agreement (協定, 連携, 同行訪問) with the answer
+        types = "・".join(dict.fromkeys(e["type"] for e in evidence
+                                       if e.get("type") in UNDIRECTED_RELATIONS))
+        return PlainRoute([_name(g, n) for n in path],
+                          m("route.basis.partner", holder=_name(g, path[0]), types=types),
+                          [], reason=reason)
     stated = {(e.get("source"), e.get("target")) for e in evidence if e.get("type", REFERRAL)
               == REFERRAL}
     hops = [(u, v) for u, v in itertools.pairwise(path)
