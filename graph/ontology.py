@@ -113,6 +113,7 @@ class Language:
     head_office: tuple[str, ...] = ()
     place_suffixes: tuple[str, ...] = ()
     government_offices: tuple[str, ...] = ()
+    government_departments: tuple[str, ...] = ()
     generic_before: tuple[str, ...] = ()
     not_names: frozenset[str] = frozenset()
     plural_counts: dict[str, str] = field(default_factory=dict)  # counted word -> kind
@@ -422,6 +423,7 @@ def load_ontology(data_dir: Path | None = None, *,
             head_office=_tuple(lang.get("head_office")),
             place_suffixes=_tuple(lang.get("place_suffixes")),
             government_offices=_tuple(lang.get("government_offices")),
+            government_departments=_tuple(lang.get("government_departments")),
             generic_before=_tuple(lang.get("generic_before")),
             not_names=frozenset(lang.get("not_names", ())),
             plural_counts=dict(lang.get("plural_counts", {})),

@@ -204,6 +204,8 @@ def holder_candidates(text: str, onto: Ontology) -> list[tuple[str, str]]:
             out.append((KIND, kind.name))
         found = [m for m in finder_for(onto).find(cleaned)
                  if m.is_party or (m.label == ANAPHOR and m.heads_of)]
+        if not any(m.label in (INSTITUTION, KIND) for m in found):
+            out += _government(cleaned, onto)  # 市の商工課: the government, not a 窓口 anaphor
         for m in reversed(found):  # the last party written is the holder (市の商工会)
             if m.label == INSTITUTION:
                 out.append((INSTITUTION, m.name))
@@ -214,6 +216,31 @@ def holder_candidates(text: str, onto: Ontology) -> list[tuple[str, str]]:
             elif m.label == ANAPHOR:  # 県の拠点: the kind the word refers to
                 out.append((KIND, m.heads_of[0]))
     return list(dict.fromkeys(out))
+
+
+_LEVEL_KIND = {"市": "市町村", "区": "市町村", "町": "市町村", "村": "市町村",
+               "都": "都道府県", "道": "都道府県", "府": "都道府県", "県": "都道府県"}
+
+
+def _government(text: str, onto: Ontology) -> list[tuple[str, str]]:
+    """A local government written as its office or a department of it: 市役所, 町役場 ->
+    市町村; 市の商工課, 県の移住相談窓口 -> its kind; 小樽市の産業振興担当 -> 小樽市 (where the
+    graph has it) and 市町村. Offices and department words are language.toml's."""
+    lang = onto.language
+    place, sep, dept = text.partition("の")
+    if sep and not dept.endswith(tuple(lang.government_departments)):
+        return []
+    office = next((o for o in lang.government_offices if place.endswith(o)), None)
+    if office is not None:
+        place = place[:-len(office)]  # 市役所(の商工課) -> 市
+    elif not sep:
+        return []
+    kind = _LEVEL_KIND.get(place[-1:]) if place else None
+    if kind is None:
+        return []
+    if len(place) > 1 and onto.region(place) is not None:  # 小樽市の…: the body named so
+        return [(INSTITUTION, place), (KIND, kind)]
+    return [(KIND, kind)]
 
 
 def wished_kinds(text: str, onto: Ontology) -> list[str]:

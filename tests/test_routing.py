@@ -38,7 +38,8 @@ HELDOUT = tomllib.loads((ANNOTATIONS / "heldout" / "routing_cases.toml").read_te
 
 def test_accuracy_on_the_heldout_cases(case_graph):
     """40 cases kept apart (see tests/annotations/heldout/README.md): measured 28/40 top-1 and
-    32/40 top-3; words that name no topic count as a miss."""
+    32/40 top-3 at first; 30/40 and 34/40 since holders written as a local government's office
+    (市役所の商工課) are understood; words that name no topic count as a miss."""
     g = case_graph
     top1 = top3 = unknown = 0
     for c in HELDOUT:
@@ -53,7 +54,7 @@ def test_accuracy_on_the_heldout_cases(case_graph):
     print(f"\nheld-out routing: top-1 {top1}/{len(HELDOUT)}, top-3 {top3}/{len(HELDOUT)}, "
           f"no topic {unknown}")
     assert len(HELDOUT) == 40
-    assert top1 >= 24 and top3 >= 30
+    assert top1 >= 27 and top3 >= 32
 
 
 def test_accuracy_on_the_cases(case_graph):

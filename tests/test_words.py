@@ -61,6 +61,11 @@ def test_words_naming_no_topic_are_an_error_with_suggestions():
     ("取引銀行(第二地銀)", ("機関種別", "銀行")),
     ("町の商工会の経営指導員", ("機関種別", "商工会")),
     ("諏訪信用金庫", ("機関", "諏訪信用金庫")),
+    ("村役場", ("機関種別", "市町村")),  # a local government as its office or a department
+    ("区役所の産業振興係", ("機関種別", "市町村")),
+    ("県の創業支援の窓口", ("機関種別", "都道府県")),  # not the 窓口 of another kind
+    ("高崎市の商工振興課", ("機関", "高崎市")),
+    ("町の商工会の経営指導員さん", ("機関種別", "商工会")),  # a department word is not enough
 ])
 def test_loose_holders(written, expected):
     assert holder_candidates(written, ONTO)[0] == expected
