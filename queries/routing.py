@@ -98,6 +98,7 @@ _ELSEWHERE_MARK = "（他の都道府県）"  # a place no case is in: "document
 OWN_BONUS = 3.0  # a referral or partnership documented for the holder itself, on a case topic
 PARTNER = 0.8  # a partnership (協定, 連携, 同行訪問) counts less than a referral
 PARTNER_RELATIONS = (AGREEMENT, COLLABORATION, ACCOMPANIED_VISIT)
+_SEARCHED = ("referral", "broader_referral", "partner")  # the bases of _referrals' answers
 
 
 @dataclass
@@ -334,6 +335,8 @@ def _ranked(view: _Graph, case: Case, max_hops: int, limit: int) -> list[RouteAn
         floor = max(MIN_SCORE, RELATIVE_FLOOR * merged[0].score)
         merged = [a for a in merged if a.score >= floor][:limit]
     for a in merged:
+        if a.basis in _SEARCHED:
+            a.evidence = _path_evidence(view, a.path, a.basis == "partner")
         a.reason = explain(view, case, a)
         a.next = _next_steps(view, case, a)
     return merged
@@ -435,7 +438,7 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
 
     kind = view.kind_of(case.holder) if case.holder else None
     own = {case.holder, kind}  # flows documented for the holder itself or its own kind
-    best: dict[str, RouteAnswer] = {}
+    best: dict[str, _Offer] = {}
 
     def offer(v: str, path: list[str], data: dict[str, Any], where: str | None,
               score: float, basis: str | None = None) -> None:
@@ -446,16 +449,22 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
         node, tail, _ = target
         old = best.get(node)
         length = len(path) + 1 + len(tail)
-        if old is not None and (score, -length) <= (old.score, -len(old.path)):
+        if old is not None and (score, -length) <= (old.score, -old.length):
             return
-        answer = _answer(view, case, v, [*path, v], where, score, crossing=crossing)
-        assert answer is not None and answer.id == node
-        answer.basis = basis or ("referral" if path[-1] in own else "broader_referral")
-        answer.topics = [t for t in case.topics
-                         if node_id(TOPIC, t) in set(data.get("topics", []))
-                         | view.handles(answer.id)]
-        answer.evidence = _path_evidence(view, answer.path, basis == "partner")
-        best[node] = answer
+        basis = basis or ("referral" if path[-1] in own else "broader_referral")
+        best[node] = _Offer(score, length, v, path, data, where, basis, crossing)
+
+    def answer(node: str, o: _Offer) -> RouteAnswer:
+        """The best way found to ``node``, as an answer (made once the search is over; its
+        evidence is read in :func:`_ranked`, for the answers kept)."""
+        found = view.target(o.v, o.where, case, o.crossing)  # as offer() found it: cached
+        assert found is not None and found[0] == node
+        d = view.g.nodes[node]
+        about = view.index.topics_of(o.data) | view.handles(node)
+        return RouteAnswer(node, d["name"], d["label"], d.get("type", d["name"]),
+                           d.get("region"), o.score, [*o.path, o.v, *found[1]],
+                           instance=found[2], basis=o.basis,
+                           topics=[t for t in case.topics if node_id(TOPIC, t) in about])
 
     words_max = 0.5 * len(view.case_words(case)) + (1.0 if case.escalate else 0.0)
     fit_max = max(0.3, 3.0 * len(case.topic_ids) + 1.5 * len(case.related_ids)) + words_max
@@ -505,7 +514,22 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
             for p, v, data, where, score in _peer_candidates(view, case, kind, best, excluded):
                 offer(v, [*base, p], data, where, score)
         frontier = [(v, p, d) for v, (p, d) in nxt.items()]
-    return list(best.values())
+    return [answer(node, o) for node, o in best.items()]
+
+
+@dataclass(slots=True)
+class _Offer:
+    """The best way to an answer found so far in the search (an answer is made of it once the
+    search is over)."""
+
+    score: float
+    length: int  # of the answer's path
+    v: str  # the last referral's receiver
+    path: list[str]  # up to the last referral's sender
+    data: dict[str, Any]  # the last referral's (or partnership's) properties
+    where: str | None
+    basis: str
+    crossing: bool
 
 
 def _own_bonus(view: _Graph, case: Case) -> float:
@@ -541,7 +565,7 @@ def _partners(view: _Graph, case: Case) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _cannot_win(view: _Graph, case: Case, u: str, v: str, data: dict[str, Any], factor: float,
-                best: dict[str, RouteAnswer], fit_max: float) -> bool:
+                best: dict[str, _Offer], fit_max: float) -> bool:
     """Whether a last-hop referral is certain to score below the best way to its answer found
     so far, whatever its topics (``fit_max``: the most any referral can fit this case)."""
     where = view.flow_prefecture(u, v, data)
@@ -563,7 +587,7 @@ def _scored(case: Case, rel: float, topical: bool, where: str | None) -> float:
     return rel
 
 
-def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, RouteAnswer],
+def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, _Offer],
                      excluded: Callable[[str], bool],
                      ) -> list[tuple[str, str, dict[str, Any], str | None, float]]:
     """The best referral of the holder's kind elsewhere to each answer, as (peer, receiver,
