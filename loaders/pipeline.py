@@ -339,6 +339,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def load_reference(onto: Ontology | None = None) -> Ontology:
+    """Load the ontology and its name finder now (a build would at its first document)."""
+    onto = onto or default_ontology()
+    finder_for(onto)
+    return onto
+
+
 def _pool(onto: Ontology, jobs: int) -> ProcessPoolExecutor | None:
     """``jobs`` worker processes (forked where the platform allows, so the loaded dictionary
     and ontology are shared, not loaded again), or None where processes cannot be started

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import gc
 import json
 import logging
 import os
@@ -634,6 +635,17 @@ def _progress(quiet: bool):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from shienmap.loaders.pipeline import load_reference
+
+    load_reference()
+    gc.freeze()  # the ontology, finder and modules live on: collections during the build skip them
+    try:
+        return _build(args)
+    finally:
+        gc.unfreeze()  # main() may be called again in this process (tests, notebooks)
+
+
+def _build(args: argparse.Namespace) -> int:
     from shienmap.loaders.pipeline import build_graph, default_jobs
 
     out = args.out or args.graph
