@@ -221,12 +221,15 @@ def add_extraction(b: GraphBuilder, ext: Extraction) -> None:
             _party_node(b, m, ev)
         else:
             b.mention_node(m.label, m.name, ev)
+    topic_ids: dict[tuple[str, ...], list[str]] = {}  # a sentence's facts share its topics
     for f in ext.facts:
         u = _party_node(b, f.relation.source, f.evidence[0])
         v = _party_node(b, f.relation.target, f.evidence[0])
+        topics = topic_ids.get(f.topics)
+        if topics is None:
+            topics = topic_ids[f.topics] = [node_id(TOPIC, t) for t in f.topics]
         for ev in f.evidence:
-            b.relation(u, v, f.relation.type, ev,
-                       topics=[node_id(TOPIC, t) for t in f.topics],
+            b.relation(u, v, f.relation.type, ev, topics=topics,
                        region=node_id(REGION, f.region) if f.region else None,
                        count=f.count, period=f.period)
     for ms in ext.memberships:
