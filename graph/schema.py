@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 # Node labels (contract).
@@ -68,9 +69,19 @@ def fold(text: str) -> str:
     >>> fold("髙崎 信用金庫") == fold("高崎信用金庫")
     True
     """
+    # a name is folded again and again (ontology look-ups, gazetteer hits): short texts are
+    # remembered, long ones (quotes, lines) are not kept
+    return _fold_name(text) if len(text) <= _NAME_LENGTH else _fold(text)
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(VARIANT_TABLE)
     # NFKC again: dropping a space may bring a combining mark next to a letter (R ̧ -> Ŗ)
     return unicodedata.normalize("NFKC", "".join(text.split()))
+
+
+_NAME_LENGTH = 40
+_fold_name = lru_cache(maxsize=1 << 15)(_fold)
 
 
 def node_id(label: str, name: str) -> str:

@@ -827,7 +827,7 @@ def _quiet_broken_pipe() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from shienmap.graph.cypher import StoreError
+    from shienmap.graph.errors import StoreError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     _remember_secrets(argv)
