@@ -23,6 +23,7 @@ _PERIOD = re.compile(r"[(（]([^()（）]*?[0-9]{4}年度?[^()（）]*)[)）]")
 _CELL = re.compile(r"(?P<region>[^\s\d|:]{2,6})[\s|:]+(?P<count>[0-9][0-9,]*)(?=[\s|]|$)")
 _LABELLED_LIST = re.compile(
     r"(?P<label>[^\s::、。]{0,6}(?:機関|事務局))\s*[::]\s*(?P<list>[^\s。]+)")
+_LABEL_END = re.compile(r"(?:機関|事務局)\s*[::]")  # what every _LABELLED_LIST match holds
 _FOOTNOTE = re.compile(r"[(（]※\d?[)）]")
 # _CELL from its separator and number: what follows a region name, and the name before it
 _CELL_TAIL = re.compile(r"[\s|:]+(?P<count>[0-9][0-9,]*)(?=[\s|]|$)")
@@ -137,6 +138,8 @@ class LabelledList:
 def labelled_lists(text: str, mentions: list[Mention]) -> list[LabelledList]:
     """Labelled member lists in a sentence, with the party mentions inside each list."""
     out: list[LabelledList] = []
+    if not _LABEL_END.search(text):  # every list has one: no need to try at every character
+        return out
     for m in _LABELLED_LIST.finditer(text):
         inside = tuple(x for x in mentions if x.is_party and m.start("list") <= x.start
                        and x.end <= m.end("list"))
