@@ -16,7 +16,8 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 
 class WordMatcher:
     """Finds ``words`` in a text: at the leftmost place where one starts, the longest one
-    there, then on after its end (``re.finditer`` of :func:`mentions.trie_pattern`)."""
+    there, then on after its end (``re.finditer`` of :func:`mentions.trie_pattern`; an empty
+    word, which would match everywhere, is left out)."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = [w for w in dict.fromkeys(words) if w]
