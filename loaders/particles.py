@@ -44,6 +44,9 @@ _PARTICLE_ROLES = (  # longest first where one particle starts another
     ("とで", AND), ("と", AND), ("及び", LIST), ("および", LIST), ("並びに", LIST),
     ("や", LIST), ("、", LIST), (",", LIST), ("・", LIST), ("の", GEN),
 )
+# the first of _PARTICLE_ROLES that the text goes on with (alternatives are tried in order)
+_PARTICLE = re.compile("|".join(re.escape(p) for p, _ in _PARTICLE_ROLES))
+_ROLE_OF = dict(_PARTICLE_ROLES)
 _COORDINATE_GAP = 6
 # after "Aの", people acting for A (Aの経営指導員は, Aのコーディネーターと)
 _PEOPLE = ("員", "長", "者", "官", "コーディネーター", "担当", "スタッフ", "幹部", "役員", "士")
@@ -74,10 +77,8 @@ def particle_role(text: str, end: int) -> str:
     head = _GENERIC_HEAD.match(text, pos)
     if head:
         pos = head.end()
-    for particle, role in _PARTICLE_ROLES:
-        if text.startswith(particle, pos):
-            return role
-    return OTHER
+    particle = _PARTICLE.match(text, pos)
+    return _ROLE_OF[particle.group(0)] if particle else OTHER
 
 
 def roles(text: str, ms: list[Mention]) -> list[str]:
