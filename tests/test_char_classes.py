@@ -23,3 +23,10 @@ def test_controls_and_spaces():
     assert _matched(read._CONTROLS) == {
         c for c in ALL if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f"}
     assert _matched(read._SPACES) == {c for c in ALL if c.isspace()}
+
+
+def test_variant_forms():
+    from shienmap.graph import schema
+
+    assert _matched(schema._VARIANT_CHARS) == set(schema.VARIANTS)
+    assert schema.unvariant("髙崎信用金庫") == "髙崎信用金庫".translate(schema.VARIANT_TABLE)
