@@ -63,8 +63,15 @@ _TABLE_CHARS = re.compile("[" + re.escape("".join(map(chr, _CHAR_TABLE))) + "]")
 
 
 def _translate(text: str, table: dict[int, str | None], chars: re.Pattern[str]) -> str:
-    """``text.translate(table)``, skipped when ``chars`` (the table's keys) are not in it."""
-    return text.translate(table) if chars.search(text) else text
+    """``text.translate(table)`` (``chars``: the table's keys): nothing to do for a text
+    without them, and only their places replaced when they are few (a bullet or two in a
+    page), not a look-up per character."""
+    found = len(chars.findall(text))
+    if not found:
+        return text
+    if found * 8 < len(text):
+        return chars.sub(lambda m: table[ord(m.group())] or "", text)
+    return text.translate(table)
 
 
 def normalise_chars(raw: str) -> str:
