@@ -143,9 +143,10 @@ class GraphBuilder:
             u, v = v, u
         if u == v:
             return
-        if not self.g.has_edge(u, v, key=rtype):
+        data = self.g.get_edge_data(u, v, rtype)  # the edge's own attribute dict
+        if data is None:
             self.g.add_edge(u, v, key=rtype, type=rtype, evidence=[], topics=[])
-        data = self.g.edges[u, v, rtype]
+            data = self.g.get_edge_data(u, v, rtype)
         self._add_evidence(data["evidence"], evidence)
         for k, val in props.items():
             if val is None:

@@ -64,6 +64,7 @@ from typing import Any
 
 import networkx as nx
 
+from .errors import StoreError as StoreError  # raised by queries/cypher_backend.py
 from .schema import (
     INSTITUTION_RELATIONS,
     LABELS,
@@ -99,10 +100,6 @@ class PushInterrupted(KeyboardInterrupt):
 class TargetError(ValueError):
     """A database the server cannot give, or a server that refuses every query of this user
     (raised before anything is written)."""
-
-
-class StoreError(RuntimeError):
-    """The server holds no usable shienmap graph, or it changed while being read."""
 
 
 def quote_name(name: str, allowed: frozenset[str] | tuple[str, ...]) -> str:

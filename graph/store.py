@@ -12,8 +12,10 @@ version from a newer shienmap, an edge to a missing node) is one clear
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import networkx as nx
 
@@ -56,28 +58,109 @@ def write_graph(g: nx.MultiDiGraph, path: Path | str) -> Path:
     """Write the graph atomically (a failed write leaves any previous file intact)."""
     p = Path(path)
     data = to_node_link(g)
-    with replacing(p) as tmp, tmp.open("w", encoding="utf-8") as f:
+    with replacing(p) as tmp, tmp.open("wb") as f:
         _dump(data, f)
     return p
 
 
-def _dump(data: dict[str, Any], f: TextIO) -> None:
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_NL = os.linesep.encode()  # what a file opened as text writes for "\n"
+_EVIDENCE_KEYS = frozenset(("doc", "end", "quote", "start"))
+_MEMO_BYTES = 16 << 20  # encoded strings kept for reuse, at most
+
+
+def _dump(data: dict[str, Any], f: BinaryIO) -> None:
     """``data`` as JSON with sorted keys, one node or edge per line: json's C encoder writes
     each line (``json.dump`` with ``indent`` runs the pure-Python encoder, ~10× slower on a
-    national graph), and the file still diffs line by line."""
-    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-    f.write("{")
+    national graph), and the file still diffs line by line. The bytes are those of
+    ``json.dumps(…, ensure_ascii=False, sort_keys=True)`` for each line; an evidence quote
+    (a sentence, quoted by every fact it states) is encoded once, not once per fact, and the
+    pieces go out in chunks of a few megabytes."""
+    enc = _Encoder()
+    out = _Chunks(f)
+    out.add(b"{")
     for i, key in enumerate(sorted(data)):
-        f.write(("," if i else "") + f"\n{encode(key)}: ")
+        out.add((b"," if i else b"") + _NL + enc.value(key) + b": ")
         value = data[key]
         if isinstance(value, list):
-            f.write("[")
+            out.add(b"[")
             for j, item in enumerate(value):
-                f.write(("," if j else "") + "\n" + encode(item))
-            f.write("\n]")
+                out.add((b"," if j else b"") + _NL)
+                enc.item(item, out.add)
+            out.add(_NL + b"]")
         else:
-            f.write(encode(value))
-    f.write("\n}\n")
+            out.add(enc.value(value))
+    out.add(_NL + b"}" + _NL)
+    out.flush()
+
+
+class _Chunks:
+    """Pieces of bytes written to ``f`` a few megabytes at a time."""
+
+    SIZE = 4 << 20
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def add(self, b: bytes) -> None:
+        self.parts.append(b)
+        self.size += len(b)
+        if self.size >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        self.f.write(b"".join(self.parts))
+        self.parts, self.size = [], 0
+
+
+class _Encoder:
+    """JSON bytes of the graph file's values, each quote string encoded once."""
+
+    def __init__(self) -> None:
+        self._strings: dict[str, bytes] = {}
+        self._size = 0
+
+    def value(self, v: Any) -> bytes:
+        return _ENCODE(v).encode("utf-8")
+
+    def string(self, s: str) -> bytes:
+        out = self._strings.get(s)
+        if out is None:
+            if self._size > _MEMO_BYTES:  # a huge graph: memory stays bounded
+                self._strings.clear()
+                self._size = 0
+            out = self._strings[s] = self.value(s)
+            self._size += len(out)
+        return out
+
+    def item(self, item: Any, put: Callable[[bytes], None]) -> None:
+        """A node or edge, to ``put`` in pieces: its evidence list spliced in where sorted
+        keys put it."""
+        ev = item.get("evidence") if type(item) is dict else None
+        if type(ev) is not list or not all(type(k) is str for k in item):
+            put(self.value(item))
+            return
+        before = {k: v for k, v in item.items() if k < "evidence"}
+        after = {k: v for k, v in item.items() if k > "evidence"}
+        put((self.value(before)[:-1] + b", " if before else b"{") + b'"evidence": [')
+        for i, e in enumerate(ev):
+            if i:
+                put(b", ")
+            self.evidence(e, put)
+        put(b"]" + (b", " + self.value(after)[1:] if after else b"}"))
+
+    def evidence(self, e: Any, put: Callable[[bytes], None]) -> None:
+        if not (type(e) is dict and e.keys() == _EVIDENCE_KEYS and type(e["doc"]) is str
+                and type(e["quote"]) is str and type(e["start"]) is int
+                and type(e["end"]) is int):
+            put(self.value(e))
+            return
+        put(b'{"doc": ' + self.string(e["doc"]) + b', "end": ' + str(e["end"]).encode()
+            + b', "quote": ')
+        put(self.string(e["quote"]))
+        put(b', "start": ' + str(e["start"]).encode() + b"}")
 
 
 def read_graph(path: Path | str) -> nx.MultiDiGraph:

@@ -31,10 +31,11 @@ from functools import cache, cached_property
 from itertools import pairwise
 
 from shienmap.graph.ontology import KnownInstitution, Ontology
-from shienmap.graph.schema import INSTITUTION, KIND, PROGRAMME, REGION, TOPIC, fold
+from shienmap.graph.schema import INSTITUTION, KIND, PROGRAMME, REGION, TOPIC, fold, unvariant
 from shienmap.graph.schema import VARIANT_TABLE as _VARIANTS  # 髙崎 = 高崎, offsets kept
 
 from .analyse import Token, analyse
+from .matcher import WordMatcher
 
 ANAPHOR = "anaphor"
 _SEPARATORS = set("、。,.・()「」『』【】[]〈〉《》 　\t:") | {"と", "や"}
@@ -119,14 +120,14 @@ class MentionFinder:
         self.lang = onto.language
         self.entries: dict[str, _Entry] = {}
         self._build()
-        self.pattern = re.compile(trie_pattern(self.entries))
+        self.matcher = WordMatcher(self.entries)
         self.head_kind: dict[str, tuple[str, str]] = {}  # head or short head -> (kind, full head)
         for k in onto.kinds.values():
             for s in k.suffixes:
                 self.head_kind.setdefault(s, (k.name, s))
             for short, full in k.short_forms.items():
                 self.head_kind.setdefault(short, (k.name, full))
-        self.head_pattern = re.compile(trie_pattern(self.head_kind))
+        self.head_matcher = WordMatcher(self.head_kind)
         self.branch_pattern = re.compile(trie_pattern(self.lang.branch_heads))
         self.org_heads = tuple(sorted({*self.head_kind, *self.lang.branch_heads}, key=len,
                                       reverse=True))
@@ -177,10 +178,10 @@ class MentionFinder:
     # ---------------------------------------------------------------- finding
     def find(self, text: str) -> list[Mention]:
         """All mentions in ``text``, non-overlapping, in order."""
-        probe = text.translate(_VARIANTS)
+        probe = unvariant(text)  # 髙崎 = 高崎, offsets kept
         tokens = analyse(text)
-        found = [self._from_entry(m.start(), m.end(), text, self.entries[fold(m.group(0))])
-                 for m in self.pattern.finditer(probe)]
+        found = [self._from_entry(s, e, text, self.entries[fold(probe[s:e])])
+                 for s, e in self.matcher.spans(probe)]
         found = [m for m in found if m is not None]
         found += self._named_by_head(text, probe, tokens)
         found += self._quoted_programmes(text)
@@ -208,12 +209,12 @@ class MentionFinder:
         out: list[Mention] = []
         ends = {t.end for t in tokens}
         bounds = ([t.start for t in tokens], [t.end for t in tokens])
-        for m in self.head_pattern.finditer(probe):
-            head = m.group(0)
-            if m.end() not in ends and m.end() != len(text):
+        for head_start, head_end in self.head_matcher.spans(probe):
+            head = probe[head_start:head_end]
+            if head_end not in ends and head_end != len(text):
                 continue  # 銀座, 信金中央: the head word goes on
-            start = self.left_edge(text, tokens, m.start(), bounds)
-            mention = self._name(text, start, m.start(), m.end(), head, tokens)
+            start = self.left_edge(text, tokens, head_start, bounds)
+            mention = self._name(text, start, head_start, head_end, head, tokens)
             if mention is not None:
                 out.append(mention)
         return out
@@ -380,18 +381,18 @@ class MentionFinder:
         return self._region_of_name(name)
 
     @cached_property
-    def _region_forms(self) -> tuple[re.Pattern[str], dict[str, str]]:
+    def _region_forms(self) -> tuple[WordMatcher, dict[str, str]]:
         forms: dict[str, str] = {}
         for r in self.onto.regions.values():
             for form in (r.name, r.stem):
                 if form and len(form) >= 2:
                     forms.setdefault(form, r.name)
-        return re.compile(trie_pattern(forms)), forms
+        return WordMatcher(forms), forms
 
     def _region_of_name(self, name: str) -> str | None:
-        pattern, forms = self._region_forms
-        m = pattern.search(name)
-        return forms[m.group(0)] if m else None
+        matcher, forms = self._region_forms
+        m = matcher.search(name)
+        return forms[name[m[0]:m[1]]] if m else None
 
     # ---------------------------------------------------------------- patterns over mentions
     def _branches(self, text: str, ms: list[Mention]) -> list[Mention]:
@@ -700,7 +701,7 @@ def name_problems(name: str, onto: Ontology) -> list[str]:
     for t in tokens[:-1]:
         rest = name[t.end:]
         if finder._is_head_word(t.surface) and not branch and rest and not any(
-                rest.startswith(h) for h in finder.org_heads) and finder.head_pattern.search(rest):
+                rest.startswith(h) for h in finder.org_heads) and finder.head_matcher.search(rest):
             problems.append(f"two bodies: {name[:t.end]} + {rest}")
             break
     return problems

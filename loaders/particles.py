@@ -19,8 +19,10 @@ VENUE = "venue"  # A本店で, A会館で: where it happened, not who
 MODIFIER = "mod"  # Aの運営財団と: A only qualifies the party named after it
 AGENT_ROLES = (TOPIC, SUBJ)
 
+# The patterns below are matched at a mention's end (``pattern.match(text, end)``: anchored
+# there, with no lookbehind to see before it), not on a copy of the rest of the sentence.
 _SKIP_AFTER = re.compile(
-    r"^(?:等|など|各|自身|側|[」』\"]|\([^)]{0,30}\)|「[^」]{0,30}」|の(?:職員|担当者|営業店|本部|支店|"
+    r"(?:等|など|各|自身|側|[」』\"]|\([^)]{0,30}\)|「[^」]{0,30}」|の(?:職員|担当者|営業店|本部|支店|"
     r"行員|コーディネーター|ビジネスサポート部)|職員|担当者|営業店担当者|営業店|本部|行員|会員|主導で"
     r"|主導|の[^、。とはがを]{0,6}?[0-9一二三四五六七八九十]+(?:支店|店舗|拠点)"
     # a department or branch of the body (当行地域共創部に, 同公庫松山支店に, 県商工労働部へ)
@@ -28,7 +30,7 @@ _SKIP_AFTER = re.compile(
     r"|の皆さま|の皆様|の方々)+"
 )
 _GENERIC_HEAD = re.compile(
-    r"^(?:等|など)?(?:の|をはじめとする|をはじめ|といった|などの)[^、。「」や]{0,16}?"
+    r"(?:等|など)?(?:の|をはじめとする|をはじめ|といった|などの)[^、。「」や]{0,16}?"
     r"(?:支援機関|機関|専門家|支援者|団体|組織|主体|関係者)(?:等|など)?(?=[はがもにへをとの])"
 )
 _PARTICLE_ROLES = (  # longest first where one particle starts another
@@ -42,6 +44,9 @@ _PARTICLE_ROLES = (  # longest first where one particle starts another
     ("とで", AND), ("と", AND), ("及び", LIST), ("および", LIST), ("並びに", LIST),
     ("や", LIST), ("、", LIST), (",", LIST), ("・", LIST), ("の", GEN),
 )
+# the first of _PARTICLE_ROLES that the text goes on with (alternatives are tried in order)
+_PARTICLE = re.compile("|".join(re.escape(p) for p, _ in _PARTICLE_ROLES))
+_ROLE_OF = dict(_PARTICLE_ROLES)
 _COORDINATE_GAP = 6
 # after "Aの", people acting for A (Aの経営指導員は, Aのコーディネーターと)
 _PEOPLE = ("員", "長", "者", "官", "コーディネーター", "担当", "スタッフ", "幹部", "役員", "士")
@@ -51,31 +56,29 @@ _NOT_HEAD_NOUNS = ("職員", "担当者", "営業店", "本部", "支店", "行�
 
 
 _VENUE = re.compile(
-    r"^(?:の)?(?:本店|本社|本部|会館|ビル|役場|庁舎|会議室|会場)(?:\([^()]*\))?(?:で|にて)")
+    r"(?:の)?(?:本店|本社|本部|会館|ビル|役場|庁舎|会議室|会場)(?:\([^()]*\))?(?:で|にて)")
 _MODIFIED = re.compile(
-    r"^の(?P<noun>[^、。とはがをにでのも「」()\s]{1,8})(?:と|との|とは|は|が|も|\s)")
+    r"の(?P<noun>[^、。とはがをにでのも「」()\s]{1,8})(?:と|との|とは|は|が|も|\s)")
 
 
 def particle_role(text: str, end: int) -> str:
     """The role the particle after the mention ending at ``end`` gives it."""
-    rest = text[end:]
-    if _VENUE.match(rest):
+    if _VENUE.match(text, end):
         return VENUE
-    quote = re.match(r"^[」』]", rest)
-    mod = _MODIFIED.match(rest[quote.end():] if quote else rest)
+    quoted = text.startswith(("」", "』"), end)
+    mod = _MODIFIED.match(text, end + 1 if quoted else end)
     if mod and not mod.group("noun").endswith((*_NOT_HEAD_NOUNS, *_PEOPLE)) and not re.match(
             r"[0-9一二三四五六七八九十両各]", mod.group("noun")):  # Aの3所と: the count of them
         return MODIFIER
-    skip = _SKIP_AFTER.match(rest)
+    pos = end
+    skip = _SKIP_AFTER.match(text, pos)
     if skip:
-        rest = rest[skip.end():]
-    head = _GENERIC_HEAD.match(rest)
+        pos = skip.end()
+    head = _GENERIC_HEAD.match(text, pos)
     if head:
-        rest = rest[head.end():]
-    for particle, role in _PARTICLE_ROLES:
-        if rest.startswith(particle):
-            return role
-    return OTHER
+        pos = head.end()
+    particle = _PARTICLE.match(text, pos)
+    return _ROLE_OF[particle.group(0)] if particle else OTHER
 
 
 def roles(text: str, ms: list[Mention]) -> list[str]:

@@ -221,12 +221,15 @@ def add_extraction(b: GraphBuilder, ext: Extraction) -> None:
             _party_node(b, m, ev)
         else:
             b.mention_node(m.label, m.name, ev)
+    topic_ids: dict[tuple[str, ...], list[str]] = {}  # a sentence's facts share its topics
     for f in ext.facts:
         u = _party_node(b, f.relation.source, f.evidence[0])
         v = _party_node(b, f.relation.target, f.evidence[0])
+        topics = topic_ids.get(f.topics)
+        if topics is None:
+            topics = topic_ids[f.topics] = [node_id(TOPIC, t) for t in f.topics]
         for ev in f.evidence:
-            b.relation(u, v, f.relation.type, ev,
-                       topics=[node_id(TOPIC, t) for t in f.topics],
+            b.relation(u, v, f.relation.type, ev, topics=topics,
                        region=node_id(REGION, f.region) if f.region else None,
                        count=f.count, period=f.period)
     for ms in ext.memberships:
@@ -337,6 +340,13 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def load_reference(onto: Ontology | None = None) -> Ontology:
+    """Load the ontology and its name finder now (a build would at its first document)."""
+    onto = onto or default_ontology()
+    finder_for(onto)
+    return onto
 
 
 def _pool(onto: Ontology, jobs: int) -> ProcessPoolExecutor | None:

@@ -21,7 +21,6 @@ import contextlib
 import io
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,9 @@ _BOMS = (  # longest first: a UTF-32-LE BOM starts with the UTF-16-LE one
 )
 _ISO2022_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(Q", b"\x1b$(O")
 _CID = re.compile(r"\(cid:\d+\)")
+# control characters (general category Cc: U+0000-001F, U+007F-009F) but \t \n \f \r
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")  # \s of a str pattern is str.isspace
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -277,7 +279,7 @@ def _plausibility(text: str) -> float:
 
 
 def _checked(text: str, encoding: str, path: Path | str) -> tuple[str, str]:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(8, len(text) // 50):
         raise DocumentError(path, f"mis-encoded or binary content ({controls} control characters"
                                   f" after decoding as {encoding})")
@@ -292,7 +294,7 @@ def _checked(text: str, encoding: str, path: Path | str) -> tuple[str, str]:
 def unreadable(text: str) -> str | None:
     """Why a decoded text is not text, or None: mostly ``(cid:…)`` codes (a PDF font without
     a Unicode mapping) or mostly U+FFFD replacement characters (a damaged conversion)."""
-    visible = len(text) - sum(1 for ch in text if ch.isspace())
+    visible = len(text) - sum(map(len, _SPACES.findall(text)))
     if not visible:
         return None
     cid = sum(len(m.group(0)) for m in _CID.finditer(text))

@@ -56,6 +56,8 @@ from .particles import (
 )
 
 _GIVEN_ENDINGS = ("を受け", "をうけ", "いただ", "頂", "まれ", "られ", "してもら", "して頂")
+_AFTERWARDS = re.compile(r"(?:み|し|い)?後")  # 締結後, 連携し後: matched right after a trigger
+_VERB_ENDING = re.compile(r"(?:する|した|している|していた)")  # matched right after a trigger
 _STAFF_OF = re.compile(r"の(?:若手|中堅)?(?:行員|職員|社員|スタッフ|担当者)")
 _AGREEMENT_CONTENT = ("協定", "覚書", "提携", "契約", "連携", "協力", "取り組", "取組", "項目",
                       "柱", "盛り込", "掲げ", "内容")
@@ -116,19 +118,20 @@ class RelationExtractor:
             inside = [lab for s, e, lab in spans if s <= m.start() < e]
             if inside and (inside[0] != PROGRAMME or rtype == COLLABORATION):
                 continue
-            rest = text[m.end():]
-            if rest.startswith(self.onto.planned_markers) or self._planned(rest):
+            # the text after the word, read in place (a copy of it per word was quadratic)
+            if text.startswith(self.onto.planned_markers, m.end()) or self._planned(
+                    text[m.end():m.end() + 12]):
                 continue
-            if re.match(r"^(?:み|し|い)?後", rest):
+            if _AFTERWARDS.match(text, m.end()):
                 continue
             spec = self.onto.relations[rtype]
             clause = re.split(r"[、。]", text[max(0, m.start() - 16):m.start()])[-1]
-            if text[:m.start()].endswith(spec.exclude_before) or any(
+            if text.endswith(spec.exclude_before, 0, m.start()) or any(
                     w in clause for w in spec.exclude_before
                     if len(w) >= 2 and not w.endswith(("の", "を"))):
                 continue  # 講師の派遣, 専門家を派遣: not staff seconded to an institution
             confirm = spec.confirm_after.get(m.group(0))
-            if confirm and not any(w in rest[:14] for w in confirm):
+            if confirm and not any(w in text[m.end():m.end() + 14] for w in confirm):
                 continue
             if rtype == AGREEMENT and self._modifies_noun(text, m.end()):
                 continue  # 信金中央金庫が提携する専門機関: what it has agreements with, no party
@@ -139,17 +142,18 @@ class RelationExtractor:
 
     def _modifies_noun(self, text: str, end: int) -> bool:
         """"…提携する専門機関": a relative clause on a common noun that is not itself a trigger."""
-        verb = re.match(r"(?:する|した|している|していた)", text[end:])
+        verb = _VERB_ENDING.match(text, end)
         if verb is None:
             return False
-        nxt = [t for t in analyse(text) if t.start == end + verb.end()]
+        nxt = [t for t in analyse(text) if t.start == verb.end()]
         return bool(nxt) and nxt[0].pos[:1] == ("名詞",) and not self.pattern.match(
             text, nxt[0].start) and not any(
                 m.start == nxt[0].start for m in ())
 
     def _planned(self, rest: str) -> bool:
-        """"…について検討に入る", "…を予定している": considered or planned, not done."""
-        head = re.split(r"[、。]", rest, maxsplit=1)[0][:12]
+        """"…について検討に入る", "…を予定している": considered or planned, not done (read in
+        the first 12 characters of ``rest``, up to a 、 or 。)."""
+        head = re.split(r"[、。]", rest[:12], maxsplit=1)[0]
         return any(mk in head for mk in self.onto.planned_markers)
 
     def extract(self, text: str, res: Resolved) -> list[Relation]:

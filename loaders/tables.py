@@ -23,7 +23,12 @@ _PERIOD = re.compile(r"[(（]([^()（）]*?[0-9]{4}年度?[^()（）]*)[)）]")
 _CELL = re.compile(r"(?P<region>[^\s\d|:]{2,6})[\s|:]+(?P<count>[0-9][0-9,]*)(?=[\s|]|$)")
 _LABELLED_LIST = re.compile(
     r"(?P<label>[^\s::、。]{0,6}(?:機関|事務局))\s*[::]\s*(?P<list>[^\s。]+)")
+_LABEL_END = re.compile(r"(?:機関|事務局)\s*[::]")  # what every _LABELLED_LIST match holds
 _FOOTNOTE = re.compile(r"[(（]※\d?[)）]")
+# _CELL from its separator and number: what follows a region name, and the name before it
+_CELL_TAIL = re.compile(r"[\s|:]+(?P<count>[0-9][0-9,]*)(?=[\s|]|$)")
+_CELL_REGION = re.compile(r"[^\s\d|:]{2,6}\Z")
+_HEADING_LEFT = 30  # _COUNT_HEADING's longest "a" part: how far before a から it can start
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def find_count_tables(segments: list[Segment], finder: MentionFinder, onto: Onto
     """Find count tables (see module docstring) among a document's segments."""
     tables: list[CountTable] = []
     for i, seg in enumerate(segments):
-        m = _COUNT_HEADING.search(seg.text)
+        m = count_heading(seg.text)
         if not m:
             continue
         kinds = []
@@ -75,18 +80,51 @@ def _cells_after(segments: list[Segment], first: int, onto: Ontology) -> list[Ce
     cells: list[Cell] = []
     started = False
     for seg in segments[first:first + 60]:
-        row = [c for c in _CELL.finditer(seg.text) if onto.region(c.group("region"))]
+        row = [c for c in cell_matches(seg.text) if onto.region(c[0])]
         if not row:
             if started:
                 break
             continue
         started = True
-        for c in row:
-            region = onto.region(c.group("region"))
+        for name, count, start, end in row:
+            region = onto.region(name)
             assert region is not None
-            cells.append(Cell(region.name, int(c.group("count").replace(",", "")),
-                              seg.start + c.start(), seg.start + c.end()))
+            cells.append(Cell(region.name, int(count.replace(",", "")), seg.start + start,
+                              seg.start + end))
     return cells
+
+
+def count_heading(text: str) -> re.Match[str] | None:
+    """``_COUNT_HEADING.search(text)``, trying only the places a few characters before a から
+    (anywhere else it cannot match): a long sentence costs its から, not its length × 30."""
+    if "への" not in text:
+        return None
+    tried = 0  # every start before this has been tried or cannot match
+    k = text.find("から", 2)
+    while k >= 0:
+        for start in range(max(tried, k - _HEADING_LEFT), k - 1):
+            m = _COUNT_HEADING.match(text, start)
+            if m:
+                return m
+        tried = max(tried, k - 1)
+        k = text.find("から", k + 1)
+    return None
+
+
+def cell_matches(text: str) -> list[tuple[str, str, int, int]]:
+    """(region, count, start, end) of each match of ``_CELL.finditer(text)``, found from the
+    separator and number (``_CELL_TAIL``) and the 2-6 characters of name right before them:
+    the region part alone was tried at every character of a long sentence."""
+    out = []
+    pos = 0
+    while (m := _CELL_TAIL.search(text, pos)) is not None:
+        name = _CELL_REGION.search(text, max(0, m.start() - 6), m.start())
+        if name is None:  # no name right before: the next separator may have one
+            pos = m.start() + 1
+            continue
+        out.append((name.group(0), m.group("count"), name.start(), m.end()))
+        pos = m.end()
+    return out
 
 
 @dataclass(frozen=True)
@@ -100,6 +138,8 @@ class LabelledList:
 def labelled_lists(text: str, mentions: list[Mention]) -> list[LabelledList]:
     """Labelled member lists in a sentence, with the party mentions inside each list."""
     out: list[LabelledList] = []
+    if not _LABEL_END.search(text):  # every list has one: no need to try at every character
+        return out
     for m in _LABELLED_LIST.finditer(text):
         inside = tuple(x for x in mentions if x.is_party and m.start("list") <= x.start
                        and x.end <= m.end("list"))

@@ -1,3 +1,3 @@
-from shienmap.cli import main
+from shienmap.cli import run
 
-raise SystemExit(main())
+run()
