@@ -31,7 +31,7 @@ from functools import cache, cached_property
 from itertools import pairwise
 
 from shienmap.graph.ontology import KnownInstitution, Ontology
-from shienmap.graph.schema import INSTITUTION, KIND, PROGRAMME, REGION, TOPIC, fold, unvariant
+from shienmap.graph.schema import INSTITUTION, KIND, PROGRAMME, REGION, TOPIC, fold
 from shienmap.graph.schema import VARIANT_TABLE as _VARIANTS  # 髙崎 = 高崎, offsets kept
 
 from .analyse import Token, analyse
@@ -178,7 +178,7 @@ class MentionFinder:
     # ---------------------------------------------------------------- finding
     def find(self, text: str) -> list[Mention]:
         """All mentions in ``text``, non-overlapping, in order."""
-        probe = unvariant(text)  # 髙崎 = 高崎, offsets kept
+        probe = text.translate(_VARIANTS)
         tokens = analyse(text)
         found = [self._from_entry(s, e, text, self.entries[fold(probe[s:e])])
                  for s, e in self.matcher.spans(probe)]

@@ -65,13 +65,17 @@ _TABLE_CHARS = re.compile("[" + re.escape("".join(map(chr, _CHAR_TABLE))) + "]")
 def _translate(text: str, table: dict[int, str | None], chars: re.Pattern[str]) -> str:
     """``text.translate(table)`` (``chars``: the table's keys): nothing to do for a text
     without them, and only their places replaced when they are few (a bullet or two in a
-    page), not a look-up per character."""
+    page), not a look-up per character - in a text of up to _SUB_LIMIT characters: re.sub
+    holds the pieces between the places besides the text and the result."""
     found = len(chars.findall(text))
     if not found:
         return text
-    if found * 8 < len(text):
+    if found * 8 < len(text) <= _SUB_LIMIT:
         return chars.sub(lambda m: table[ord(m.group())] or "", text)
     return text.translate(table)
+
+
+_SUB_LIMIT = 1 << 22  # characters (a few MB of pieces at most)
 
 
 def normalise_chars(raw: str) -> str:

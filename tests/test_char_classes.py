@@ -28,13 +28,6 @@ def test_controls_and_spaces():
     assert _matched(read._SPACES) == {c for c in ALL if c.isspace()}
 
 
-def test_variant_forms():
-    from shienmap.graph import schema
-
-    assert _matched(schema._VARIANT_CHARS) == set(schema.VARIANTS)
-    assert schema.unvariant("髙崎信用金庫") == "髙崎信用金庫".translate(schema.VARIANT_TABLE)
-
-
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="信用金庫 \t\u3000●■\ue000\u200b\u2e97\u2ea0a1", max_size=60))
 def test_translate_as_str_translate(text):
