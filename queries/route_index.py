@@ -46,6 +46,7 @@ class PeerGroup:
     mapped: bool
     sample: str
     sample_data: dict[str, Any]
+    sample_kind: str | None  # the kind the receivers stand for (mapped groups)
     members: list[_Member] = field(default_factory=list)
     _here: dict[str | None, list[_Member]] = field(default_factory=dict)
 
@@ -65,7 +66,8 @@ class GraphIndex:
         self.size = g.number_of_nodes()
         self.handles: dict[str, frozenset[str]] = {}  # node|inherit -> topic ids (_Graph)
         self.flows: dict[tuple[str, str, int], str | None] = {}  # flow_prefecture, cached
-        self._quotes: dict[int, list[str]] = {}
+        self._quotes: dict[int, str] = {}
+        self._support: dict[int, float] = {}
         self._topics: dict[int, frozenset[str]] = {}
         self._targets: dict[str, dict[tuple[str, Any, Any], Any]] = {}
         self._peers: dict[str, dict[str | None, list[PeerGroup]]] = {}
@@ -115,7 +117,8 @@ class GraphIndex:
                        frozenset(data.get("topics", [])), view.handles(v), view.label(v))
                 group = groups.get(key)
                 if group is None:
-                    group = groups[key] = PeerGroup(where is not None, mapped, v, data)
+                    group = groups[key] = PeerGroup(where is not None, mapped, v, data,
+                                                    view.kind_of(v))
                 group.members.append((static_support(data), order, p, v, data, where, place))
                 order += 1
         by_topic: dict[str | None, list[PeerGroup]] = {}
@@ -200,12 +203,23 @@ class GraphIndex:
             found = self._topics[key] = frozenset(data.get("topics", ()))
         return found
 
-    def folded_quotes(self, data: dict[str, Any]) -> list[str]:
-        """The referral's evidence quotes, folded (cached)."""
+    def folded_text(self, data: dict[str, Any]) -> str:
+        """The referral's evidence quotes, folded, joined by NUL (cached): a case word is in
+        some quote exactly when it is in this text (no word holds a NUL: argv cannot)."""
         key = id(data)
-        if key not in self._quotes:
-            self._quotes[key] = [fold(ev["quote"]) for ev in data.get("evidence", [])]
-        return self._quotes[key]
+        found = self._quotes.get(key)
+        if found is None:
+            found = self._quotes[key] = "\0".join(fold(ev["quote"])
+                                                   for ev in data.get("evidence", []))
+        return found
+
+    def support(self, data: dict[str, Any]) -> float:
+        """:func:`static_support` of a referral (cached)."""
+        key = id(data)
+        found = self._support.get(key)
+        if found is None:
+            found = self._support[key] = static_support(data)
+        return found
 
     def referrals_out(self, u: str) -> dict[str | None, list[tuple[str, dict[str, Any]]]]:
         return self._out.get(u, {})

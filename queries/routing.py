@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -75,7 +76,7 @@ from shienmap.graph.schema import (
 )
 
 from .case import Case
-from .route_index import graph_index, static_support
+from .route_index import PeerGroup, graph_index
 
 MAX_HOPS = 3
 HOP_DECAY = 0.5
@@ -153,6 +154,7 @@ class _Graph:
         self.index = graph_index(g)
         self._handles = self.index.handles
         self._words: list[str] | None = None
+        self._any_word: re.Pattern[str] | None = None
         self._labels = self.index.labels
         self._kinds = self.index.kinds
         self._prefectures = self.index.prefectures
@@ -238,6 +240,18 @@ class _Graph:
         if self._words is None:
             self._words = [fold(w) for w in case.words if len(w) >= 2]
         return self._words
+
+    def words_found(self, case: Case, text: str) -> int:
+        """How many of the case's words ``text`` contains (most texts contain none: one scan
+        for any of them first)."""
+        words = self.case_words(case)
+        if not words or not text:
+            return 0
+        if self._any_word is None:
+            self._any_word = re.compile("|".join(map(re.escape, words)))
+        if self._any_word.search(text) is None:
+            return 0
+        return sum(1 for w in words if w in text)
 
     def referrals_from(self, u: str, case: Case) -> list[tuple[str, dict[str, Any]]]:
         """The referrals out of ``u`` that can bear on the case: about no topic in particular,
@@ -419,10 +433,10 @@ def _topic_fit(view: _Graph, case: Case, v: str, data: dict[str, Any]
 def _edge_support(view: _Graph, case: Case, data: dict[str, Any]) -> tuple[float, bool]:
     """The part that depends on the referral's sentences: +0.5 per case word quoted, +1 when a
     hard case meets a sentence about hard cases (then True), and the evidence and count."""
-    quotes = view.index.folded_quotes(data)
-    bonus = 0.5 * sum(1 for w in view.case_words(case) if any(w in q for q in quotes))
-    hard = case.escalate and any(e in q for e in view.onto.escalation_words for q in quotes)
-    return bonus + (1.0 if hard else 0.0) + static_support(data), hard
+    text = view.index.folded_text(data)
+    bonus = 0.5 * view.words_found(case, text)
+    hard = case.escalate and any(e in text for e in view.onto.escalation_words)
+    return bonus + (1.0 if hard else 0.0) + view.index.support(data), hard
 
 
 def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
@@ -501,7 +515,7 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
                     continue
                 now = best.get(target[0])
                 if now is not None:  # skip what cannot beat the answer's best way so far
-                    most = fit[0] + words_max + static_support(data)
+                    most = fit[0] + words_max + view.index.support(data)
                     if (_scored(case, most, True, where) + extra) * factor < now.score - 1e-9:
                         continue
                 bonus, hard = _edge_support(view, case, data)
@@ -573,7 +587,7 @@ def _cannot_win(view: _Graph, case: Case, u: str, v: str, data: dict[str, Any], 
     if target is None:
         return True
     now = best.get(target[0])
-    most = _scored(case, fit_max + static_support(data), True, where) * factor
+    most = _scored(case, fit_max + view.index.support(data), True, where) * factor
     return now is not None and most < now.score - 1e-9
 
 
@@ -629,12 +643,12 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, _Offer
 
     landings: dict[str | None, tuple[str, list[str], str | None] | None] = {}
 
-    def landing(sample: str) -> tuple[str, list[str], str | None] | None:
+    def landing(group: PeerGroup) -> tuple[str, list[str], str | None] | None:
         """Where a mapped group's receivers land for this case (the same for every group whose
         receivers are of one kind), None if nowhere it may answer."""
-        key = view.kind_of(sample)
+        key = group.sample_kind
         if key not in landings:
-            t = view.target_elsewhere(sample, case)
+            t = view.target_elsewhere(group.sample, case)
             landings[key] = None if t is None or excluded(t[0]) else t
         return landings[key]
 
@@ -650,7 +664,7 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, _Offer
                     one_by_one(order, p, v, data, where)
             continue
         here = group.at(case.prefecture)
-        target = landing(group.sample)
+        target = landing(group)
         if not here and (target is None or (fit_max + group.members[0][0] + words_max) * (
                 ELSEWHERE if group.elsewhere else 1.0) * PEER_DISCOUNT < floor(target[0]) - 1e-9):
             continue  # lands nowhere, or its heaviest record could not win with any topic fit
