@@ -49,6 +49,14 @@ class PeerGroup:
     sample_kind: str | None  # the kind the receivers stand for (mapped groups)
     members: list[_Member] = field(default_factory=list)
     _here: dict[str | None, list[_Member]] = field(default_factory=dict)
+    _text: str | None = None
+
+    def text(self, index: GraphIndex) -> str:
+        """Every member's folded quotes in one text (made when first asked for): a case word
+        absent from it is absent from each member's."""
+        if self._text is None:
+            self._text = "\0".join(index.folded_text(m[4]) for m in self.members)
+        return self._text
 
     def at(self, prefecture: str) -> list[_Member]:
         """The members that are flows of one prefecture (documented for it, or into it)."""

@@ -100,6 +100,7 @@ OWN_BONUS = 3.0  # a referral or partnership documented for the holder itself, o
 PARTNER = 0.8  # a partnership (協定, 連携, 同行訪問) counts less than a referral
 PARTNER_RELATIONS = (AGREEMENT, COLLABORATION, ACCOMPANIED_VISIT)
 _SEARCHED = ("referral", "broader_referral", "partner")  # the bases of _referrals' answers
+_UNSEEN: Any = object()  # not looked up yet (None is an answer: lands nowhere, fits nothing)
 
 
 @dataclass
@@ -439,6 +440,13 @@ def _edge_support(view: _Graph, case: Case, data: dict[str, Any]) -> tuple[float
     return bonus + (1.0 if hard else 0.0) + view.index.support(data), hard
 
 
+def _quotes_bear(view: _Graph, case: Case, text: str) -> bool:
+    """Whether quotes (:meth:`GraphIndex.folded_text`) add to a referral's support for the
+    case: a case word in them, or for a hard case a word of hard cases."""
+    return bool(view.words_found(case, text)) or (
+        case.escalate and any(e in text for e in view.onto.escalation_words))
+
+
 def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
     """Best-first over documented referrals: at each hop only the best way to reach each node
     is carried on (an answer's score is its last referral's fit times the path's discount, so
@@ -642,6 +650,7 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, _Offer
             case, fit + static + words_max, True, where) * PEER_DISCOUNT >= floor(target[0]) - 1e-9
 
     landings: dict[str | None, tuple[str, list[str], str | None] | None] = {}
+    fits: dict[tuple[frozenset[str], frozenset[str]], Any] = {}
 
     def landing(group: PeerGroup) -> tuple[str, list[str], str | None] | None:
         """Where a mapped group's receivers land for this case (the same for every group whose
@@ -664,11 +673,16 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, _Offer
                     one_by_one(order, p, v, data, where)
             continue
         here = group.at(case.prefecture)
-        target = landing(group)
+        target = landings.get(group.sample_kind, _UNSEEN)
+        if target is _UNSEEN:
+            target = landing(group)
         if not here and (target is None or (fit_max + group.members[0][0] + words_max) * (
                 ELSEWHERE if group.elsewhere else 1.0) * PEER_DISCOUNT < floor(target[0]) - 1e-9):
             continue  # lands nowhere, or its heaviest record could not win with any topic fit
-        found = _topic_fit(view, case, group.sample, group.sample_data)
+        fit_key = (view.index.topics_of(group.sample_data), view.handles(group.sample))
+        found = fits.get(fit_key, _UNSEEN)
+        if found is _UNSEEN:  # the same for every group of these topics and receiver handles
+            found = fits[fit_key] = _topic_fit(view, case, group.sample, group.sample_data)
         if found is None:
             continue
         for static, order, p, v, data, where, _ in here:  # flows of here
@@ -678,12 +692,16 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, _Offer
             continue
         factor = (ELSEWHERE if group.elsewhere else 1.0) * PEER_DISCOUNT
         here_ids = {id(m) for m in here} if here else ()
+        plain = not _quotes_bear(view, case, group.text(view.index))
         for m in group.members:
             static, order, p, v, data, where, _ = m
             if id(m) in here_ids or not usable(p, v):
                 continue
             if (found[0] + static + words_max) * factor < floor(target[0]) - 1e-9:
                 break  # heavier records came first: none after this one can win
+            if plain:  # no member quotes a case word: the heaviest one is the group's best
+                pick(target[0], (found[0] + static) * factor, order, p, v, data, where)
+                break
             rel = found[0] + _edge_support(view, case, data)[0]  # the group's fit is each one's
             pick(target[0], rel * factor, order, p, v, data, where)
     chosen = sorted(picks.values(), key=lambda x: x[1])
