@@ -23,7 +23,9 @@ ACCOMPANIED_VISIT = "同行訪問"
 COLLABORATION = "連携"
 INSTITUTION_RELATIONS = (REFERRAL, SECONDMENT, AGREEMENT, ACCOMPANIED_VISIT)
 DIRECTED_RELATIONS = frozenset({REFERRAL, SECONDMENT})
-UNDIRECTED_RELATIONS = frozenset({AGREEMENT, ACCOMPANIED_VISIT, COLLABORATION})
+# the undirected ones, in the order routing reads an institution's partnerships
+PARTNER_RELATIONS = (AGREEMENT, COLLABORATION, ACCOMPANIED_VISIT)
+UNDIRECTED_RELATIONS = frozenset(PARTNER_RELATIONS)
 
 # Structural relationship types (the team's choice, documented in README).
 LOCATED_IN = "所在"  # 機関 -> 地域

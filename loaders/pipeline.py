@@ -355,7 +355,7 @@ def _pool(onto: Ontology, jobs: int) -> ProcessPoolExecutor | None:
     (a sandbox without semaphores): the build then runs in this process."""
     method = "fork" if "fork" in mp.get_all_start_methods() else None
     if method == "fork":  # load once here; the workers inherit them
-        finder_for(onto)
+        load_reference(onto)
         analyse("支援機関。")
     try:
         return ProcessPoolExecutor(jobs, mp_context=mp.get_context(method),

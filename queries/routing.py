@@ -60,14 +60,12 @@ import networkx as nx
 
 from shienmap.graph.ontology import Ontology, default_ontology
 from shienmap.graph.schema import (
-    ACCOMPANIED_VISIT,
-    AGREEMENT,
     BROADER,
-    COLLABORATION,
     HANDLES,
     INSTITUTION,
     IS_KIND,
     KIND,
+    PARTNER_RELATIONS,
     REFERRAL,
     REGION,
     TOPIC,
@@ -98,7 +96,6 @@ PER_TOPIC = 5  # answers listed for each topic of a case of several
 _ELSEWHERE_MARK = "（他の都道府県）"  # a place no case is in: "documented elsewhere"
 OWN_BONUS = 3.0  # a referral or partnership documented for the holder itself, on a case topic
 PARTNER = 0.8  # a partnership (協定, 連携, 同行訪問) counts less than a referral
-PARTNER_RELATIONS = (AGREEMENT, COLLABORATION, ACCOMPANIED_VISIT)
 _SEARCHED = ("referral", "broader_referral", "partner")  # the bases of _referrals' answers
 _UNSEEN: Any = object()  # not looked up yet (None is an answer: lands nowhere, fits nothing)
 
@@ -436,15 +433,19 @@ def _edge_support(view: _Graph, case: Case, data: dict[str, Any]) -> tuple[float
     hard case meets a sentence about hard cases (then True), and the evidence and count."""
     text = view.index.folded_text(data)
     bonus = 0.5 * view.words_found(case, text)
-    hard = case.escalate and any(e in text for e in view.onto.escalation_words)
+    hard = _speaks_of_hard_cases(view, case, text)
     return bonus + (1.0 if hard else 0.0) + view.index.support(data), hard
 
 
+def _speaks_of_hard_cases(view: _Graph, case: Case, text: str) -> bool:
+    """For a hard case: whether quotes (:meth:`GraphIndex.folded_text`) speak of hard cases."""
+    return case.escalate and any(e in text for e in view.onto.escalation_words)
+
+
 def _quotes_bear(view: _Graph, case: Case, text: str) -> bool:
-    """Whether quotes (:meth:`GraphIndex.folded_text`) add to a referral's support for the
-    case: a case word in them, or for a hard case a word of hard cases."""
-    return bool(view.words_found(case, text)) or (
-        case.escalate and any(e in text for e in view.onto.escalation_words))
+    """Whether quotes add to a referral's support for the case (:func:`_edge_support`): a
+    case word in them, or for a hard case a word of hard cases."""
+    return bool(view.words_found(case, text)) or _speaks_of_hard_cases(view, case, text)
 
 
 def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
@@ -492,7 +493,7 @@ def _referrals(view: _Graph, case: Case, max_hops: int) -> list[RouteAnswer]:
     fit_max = max(0.3, 3.0 * len(case.topic_ids) + 1.5 * len(case.related_ids)) + words_max
     mine = _own_bonus(view, case)
     about = _about(view, case)
-    for v, data in _partners(view, case):  # the holder's own agreements on a case topic
+    for v, data in _partners(view, case, about):  # the holder's own agreements on a topic
         where = view.flow_prefecture(case.holder, v, data)
         fit = _topic_fit(view, case, v, data)
         if fit is not None:
@@ -568,14 +569,14 @@ def _about(view: _Graph, case: Case) -> frozenset[str]:
                              if t in view.onto.topics and (b := view.onto.topics[t].broader)}
 
 
-def _partners(view: _Graph, case: Case) -> list[tuple[str, dict[str, Any]]]:
+def _partners(view: _Graph, case: Case, about: frozenset[str]
+              ) -> list[tuple[str, dict[str, Any]]]:
     """The holder's partners in an agreement, a collaboration or accompanied visits whose
-    evidence is about a case topic or a broader one (only for a named institution: a kind's
+    evidence is about one of ``about`` (:func:`_about`; only for a named institution: a kind's
     agreements say little about a given body)."""
     h = case.holder
     if h is None or view.label(h) != INSTITUTION or not case.topic_ids:
         return []
-    about = _about(view, case)
     found: list[tuple[str, int, int, dict[str, Any]]] = []
     for edges, other in ((view.g.out_edges(h, keys=True, data=True), 1),
                          (view.g.in_edges(h, keys=True, data=True), 0)):
@@ -653,13 +654,11 @@ def _peer_candidates(view: _Graph, case: Case, kind: str, best: dict[str, _Offer
     fits: dict[tuple[frozenset[str], frozenset[str]], Any] = {}
 
     def landing(group: PeerGroup) -> tuple[str, list[str], str | None] | None:
-        """Where a mapped group's receivers land for this case (the same for every group whose
-        receivers are of one kind), None if nowhere it may answer."""
-        key = group.sample_kind
-        if key not in landings:
-            t = view.target_elsewhere(group.sample, case)
-            landings[key] = None if t is None or excluded(t[0]) else t
-        return landings[key]
+        """Where a mapped group's receivers land for this case, None if nowhere it may answer;
+        kept in ``landings`` (the same for every group whose receivers are of one kind)."""
+        t = view.target_elsewhere(group.sample, case)
+        found = landings[group.sample_kind] = None if t is None or excluded(t[0]) else t
+        return found
 
     for group in view.index.peer_groups(view, kind, keys):
         # one receiver's (or one kind's) referrals on the same topics: the topic fit is the

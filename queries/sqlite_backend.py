@@ -47,6 +47,7 @@ from shienmap.graph.schema import (
     INSTITUTION,
     IS_KIND,
     KIND,
+    PARTNER_RELATIONS,
     REFERRAL,
     REGION,
     node_id,
@@ -54,7 +55,7 @@ from shienmap.graph.schema import (
 from shienmap.graph.sqlite_store import GraphStore, Row, open_store, stderr_message
 
 from .case import Case, CaseError, case_from_words, check_region, find_holder
-from .routing import MAX_HOPS, PARTNER_RELATIONS, RouteResult, route
+from .routing import MAX_HOPS, RouteResult, route
 from .words import EvidenceIndex, evidence_index
 
 

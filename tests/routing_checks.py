@@ -11,9 +11,8 @@ all accepted (商工団体 when both 商工会 and 商工会議所 are).
 from __future__ import annotations
 
 from shienmap.graph.ontology import Ontology, default_ontology
-from shienmap.graph.schema import INSTITUTION_RELATIONS, IS_KIND, REFERRAL
+from shienmap.graph.schema import INSTITUTION_RELATIONS, IS_KIND, PARTNER_RELATIONS, REFERRAL
 from shienmap.loaders.pipeline import normalised_document
-from shienmap.queries.routing import PARTNER_RELATIONS
 
 
 def accepted(answer, accept: list[str], case, onto: Ontology | None = None) -> bool:
